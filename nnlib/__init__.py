@@ -1,0 +1,34 @@
+"""nnlib: a small neural-network library written from scratch in NumPy, for teaching.
+
+Samples are rows everywhere: ``X`` is (N, D), a dense layer's ``W`` is (D, M), ``b`` is (M,),
+and ``Z = X @ W + b``. The data path reads as one straight walk:
+data -> DataLoader -> Sequential (Dense layers -> activations) -> loss -> backward -> optimizer.
+
+``import nnlib`` needs only NumPy; ``nnlib.datasets.load_iris_petals`` imports scikit-learn and
+``nnlib.plot`` imports matplotlib when they are used.
+"""
+from .activations import ACTIVATIONS, Activation, get_activation, sigmoid, softmax
+from .data import DataLoader
+from .gradcheck import check_model_gradients, numerical_gradient, relative_error
+from .layers import INITIALIZERS, Dense
+from .losses import LOSSES, BinaryCrossEntropy, CrossEntropy, Loss, MeanSquaredError, get_loss
+from .metrics import (accuracy, accuracy_within, confusion_matrix, mean_absolute_error,
+                      mean_squared_error, r2_score)
+from .model import Sequential, load, mlp
+from .optimizers import SGD, Adam, get_optimizer
+from .training import History, TrainingDivergedError, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS", "Activation", "get_activation", "sigmoid", "softmax",
+    "DataLoader",
+    "check_model_gradients", "numerical_gradient", "relative_error",
+    "INITIALIZERS", "Dense",
+    "LOSSES", "BinaryCrossEntropy", "CrossEntropy", "Loss", "MeanSquaredError", "get_loss",
+    "accuracy", "accuracy_within", "confusion_matrix", "mean_absolute_error",
+    "mean_squared_error", "r2_score",
+    "Sequential", "load", "mlp",
+    "SGD", "Adam", "get_optimizer",
+    "History", "TrainingDivergedError", "fit",
+]

@@ -1,0 +1,96 @@
+"""Input checks for the public entry points.
+
+Each check raises a ``ValueError`` or ``TypeError`` whose message names the argument, what was
+expected and what was received. Checks run at entry points only (constructors, ``fit``,
+``predict``, losses, ``DataLoader``), never inside the training hot loop.
+"""
+import numbers
+
+import numpy as np
+
+
+def as_array(value, name, ndim=None, dtype=None, finite=True):
+    """Return ``value`` as an ndarray (a new one only when a cast is needed), after checking it.
+
+    ``ndim`` may be an int or a tuple of allowed ints. Non-numeric input is a ``TypeError``.
+    """
+    if isinstance(value, (str, bytes, dict)) or value is None:
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
+    arr = np.asarray(value)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must hold numbers, got an array of dtype {arr.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {want}, got a {arr.ndim}-D array of shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    if finite and np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} must hold only finite values, got {bad} NaN or inf entries")
+    return arr
+
+
+def same_rows(a, b, name_a, name_b):
+    """Check that two arrays hold the same number of samples (rows)."""
+    if len(a) != len(b):
+        raise ValueError(f"{name_a} and {name_b} must have the same number of rows, "
+                         f"got {len(a)} and {len(b)}")
+
+
+def positive_int(value, name, allow_none=False):
+    """Check a strictly positive integer (bools are refused)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {value!r} "
+                        f"({type(value).__name__})")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def positive_float(value, name, allow_zero=False):
+    """Check a finite real number > 0 (or >= 0 with ``allow_zero``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    ok = value >= 0 if allow_zero else value > 0
+    if not np.isfinite(value) or not ok:
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value}")
+    return value
+
+
+def in_unit_interval(value, name):
+    """Check a number in [0, 1) (momentum, Adam's betas)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got {value}")
+    return float(value)
+
+
+def lookup(table, name, what):
+    """Look ``name`` up in ``table``; an unknown name lists the valid ones."""
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be a name (str), got {type(name).__name__}")
+    key = name.lower()
+    if key not in table:
+        valid = ", ".join(sorted(table))
+        raise ValueError(f"unknown {what} {name!r}; valid names are: {valid}")
+    return table[key]
+
+
+def float_dtype(dtype, name="dtype"):
+    """Return a NumPy floating dtype (float32 or float64)."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be a NumPy float dtype, got {dtype!r}") from None
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"{name} must be float32 or float64, got {dt}")
+    return dt

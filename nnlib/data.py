@@ -1,0 +1,90 @@
+"""DataLoader: mini-batches of rows, optionally shuffled afresh every epoch."""
+import math
+
+import numpy as np
+
+from ._checks import as_array, positive_int, same_rows
+from .layers import as_rng
+
+
+def _check_targets(y, n):
+    """y may be None, an array, a tuple of arrays, or a dict of arrays, each with n rows."""
+    if y is None:
+        return None
+    if isinstance(y, dict):
+        out = {k: as_array(v, f"y[{k!r}]", ndim=(1, 2)) for k, v in y.items()}
+        for k, v in out.items():
+            same_rows(np.empty(n), v, "X", f"y[{k!r}]")
+        return out
+    if isinstance(y, tuple):
+        out = tuple(as_array(v, f"y[{i}]", ndim=(1, 2)) for i, v in enumerate(y))
+        for i, v in enumerate(out):
+            same_rows(np.empty(n), v, "X", f"y[{i}]")
+        return out
+    arr = as_array(y, "y", ndim=(1, 2))
+    same_rows(np.empty(n), arr, "X", "y")
+    return arr
+
+
+def _take(y, idx):
+    """Rows ``idx`` (an index array or a slice) of an array, a tuple or a dict of arrays."""
+    if isinstance(y, dict):
+        return {k: v[idx] for k, v in y.items()}
+    if isinstance(y, tuple):
+        return tuple(v[idx] for v in y)
+    return y[idx]
+
+
+class DataLoader:
+    """Iterate over ``(X_batch, y_batch)`` pairs.
+
+    ``X`` is ``(N, D)``; ``y`` is ``(N,)`` or ``(N, K)``, or a tuple or dict of such arrays (for a
+    model with several heads), or None (then batches are ``X`` alone). One pass covers every
+    sample exactly once; ``len`` is floor(N / B) with ``drop_last`` (the short last batch is
+    dropped) and ceil(N / B) without it. With ``shuffle``, each pass uses a new permutation drawn
+    from ``rng``. The caller's arrays are only read, never written.
+    """
+
+    def __init__(self, X, y=None, batch_size=32, shuffle=False, drop_last=False, rng=None):
+        self.X = as_array(X, "X", ndim=2)
+        self.y = _check_targets(y, len(self.X))
+        self.batch_size = positive_int(batch_size, "batch_size")
+        if not isinstance(shuffle, bool) or not isinstance(drop_last, bool):
+            raise TypeError(f"shuffle and drop_last must be True or False, got "
+                            f"{shuffle!r} and {drop_last!r}")
+        if drop_last and self.batch_size > len(self.X):
+            raise ValueError(f"batch_size must be <= the number of samples ({len(self.X)}) "
+                             f"with drop_last=True, got {self.batch_size}")
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.rng = as_rng(rng)
+
+    @property
+    def n_samples(self):
+        return len(self.X)
+
+    def __len__(self):
+        n, b = self.n_samples, self.batch_size
+        return n // b if self.drop_last else math.ceil(n / b)
+
+    def batches(self, X, y=None):
+        """Yield batches of ``X`` and ``y`` (same rows as the loader's own) in this loader's order.
+
+        The training loop uses it to batch arrays already cast to the model's dtype.
+        """
+        if self.shuffle:
+            # One gather of the whole epoch, then cheap slices (views): far fewer NumPy calls
+            # than indexing every batch separately.
+            perm = self.rng.permutation(len(X))
+            X = X[perm]
+            y = None if y is None else _take(y, perm)
+        for i in range(len(self)):
+            s = slice(i * self.batch_size, (i + 1) * self.batch_size)
+            yield (X[s], _take(y, s)) if y is not None else X[s]
+
+    def __iter__(self):
+        return self.batches(self.X, self.y)
+
+    def __repr__(self):
+        return (f"DataLoader(n_samples={self.n_samples}, batch_size={self.batch_size}, "
+                f"shuffle={self.shuffle}, drop_last={self.drop_last}, batches={len(self)})")

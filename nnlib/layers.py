@@ -1,0 +1,124 @@
+"""The dense (fully connected) layer and its weight initialisers.
+
+Samples are rows: the input ``X`` is ``(N, D)``, ``W`` is ``(D, M)``, ``b`` is ``(M,)`` and
+``Z = X @ W + b`` is ``(N, M)``. (Textbooks that stack samples as columns write z = W x + b with
+W of shape (M, D): that W is the transpose of this one.)
+"""
+import numpy as np
+
+from ._checks import float_dtype, lookup, positive_int
+from .activations import get_activation
+
+
+def _normal(rng, n_in, n_out):
+    return rng.standard_normal((n_in, n_out))  # N(0, 1), as many first tutorials use
+
+
+def _xavier_uniform(rng, n_in, n_out):
+    limit = np.sqrt(6.0 / (n_in + n_out))  # Var = 2 / (n_in + n_out) (Glorot & Bengio, 2010)
+    return rng.uniform(-limit, limit, (n_in, n_out))
+
+
+def _xavier_normal(rng, n_in, n_out):
+    return rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / (n_in + n_out))
+
+
+def _he_normal(rng, n_in, n_out):
+    return rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)  # for ReLU (He et al., 2015)
+
+
+def _he_uniform(rng, n_in, n_out):
+    limit = np.sqrt(6.0 / n_in)
+    return rng.uniform(-limit, limit, (n_in, n_out))
+
+
+# Every initialiser draws random weights: equal weights would make every unit of a layer compute
+# the same thing and receive the same gradient, forever.
+INITIALIZERS = {
+    "normal": _normal,
+    "xavier": _xavier_uniform,
+    "glorot": _xavier_uniform,
+    "xavier_uniform": _xavier_uniform,
+    "xavier_normal": _xavier_normal,
+    "he": _he_normal,
+    "he_normal": _he_normal,
+    "he_uniform": _he_uniform,
+}
+
+
+def as_rng(rng):
+    """Turn a seed, a Generator or None into a Generator (never touching NumPy's global state)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
+
+
+class Dense:
+    """Affine map followed by an activation: ``A = f(X @ W + b)``.
+
+    Parameters live in ``params = {'W': (D, M), 'b': (M,)}``; ``backward`` writes their gradients
+    into ``grads`` under the same names (overwriting, not adding). The arrays are updated in place
+    by optimizers, so references to them stay valid.
+    """
+
+    def __init__(self, n_in, n_out, activation="identity", init="xavier", rng=None,
+                 dtype=np.float64):
+        n_in = positive_int(n_in, "n_in")
+        n_out = positive_int(n_out, "n_out")
+        self.activation = get_activation(activation)
+        self.init = init
+        dtype = float_dtype(dtype)
+        draw = lookup(INITIALIZERS, init, "init")
+        self.params = {
+            "W": draw(as_rng(rng), n_in, n_out).astype(dtype),
+            "b": np.zeros(n_out, dtype=dtype),  # one bias per unit
+        }
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.cache = {}
+
+    @property
+    def n_in(self):
+        return self.params["W"].shape[0]
+
+    @property
+    def n_out(self):
+        return self.params["W"].shape[1]
+
+    @property
+    def dtype(self):
+        return self.params["W"].dtype
+
+    def forward(self, X):
+        """(N, D) -> (N, M). Caches X, Z and A for ``backward``."""
+        Z = X @ self.params["W"]
+        Z += self.params["b"]  # in place: saves one (N, M) temporary
+        A = self.activation.forward(Z)
+        self.cache = {"X": X, "Z": Z, "A": A}
+        return A
+
+    def backward(self, dA, fused=False, input_grad=True):
+        """Gradient of the loss for the output (N, M) -> for the input (N, D).
+
+        ``fused=True`` means ``dA`` is already dL/dZ (a loss's fused ``delta``), so the
+        activation's slope is not applied again. ``input_grad=False`` skips dL/dX (the first
+        layer's input needs none) and returns None.
+        """
+        c = self.cache
+        dZ = dA if fused else self.activation.backward(dA, c["Z"], c["A"])
+        np.matmul(c["X"].T, dZ, out=self.grads["W"])  # dL/dW = X^T dZ, sums over the batch
+        np.sum(dZ, axis=0, out=self.grads["b"])        # dL/db = sum of dZ's rows
+        return dZ @ self.params["W"].T if input_grad else None
+
+    def n_parameters(self):
+        return sum(p.size for p in self.params.values())
+
+    def config(self):
+        """What rebuilds this layer's shape (weights are saved separately)."""
+        return {"type": "Dense", "n_in": self.n_in, "n_out": self.n_out,
+                "activation": self.activation.name, "activation_kwargs": self.activation.config(),
+                "init": self.init, "dtype": str(self.dtype)}
+
+    def __repr__(self):
+        return f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r})"

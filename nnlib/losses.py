@@ -1,0 +1,188 @@
+"""Losses: a value averaged over the batch and its gradient, which is already divided by N.
+
+Shapes: ``y_hat`` is the network's output, ``(N, K)``. Targets ``y`` are ``(N, K)`` or, where
+K = 1, ``(N,)``; categorical cross-entropy also takes integer labels ``(N,)`` in [0, K).
+
+Every loss has two paths:
+* the plain one, ``value(y_hat, y)`` and ``gradient(y_hat, y)`` = dL/dy_hat, which works with
+  any output activation;
+* the fused one, for the output activation named by ``pairs_with``: ``value_from_logits(Z, y)``
+  computes the loss from the pre-activation ``Z`` without ever taking log(0), and
+  ``delta(y_hat, y)`` = dL/dZ, which for each pairing below simplifies to (y_hat - y) / N.
+  Models use the fused path automatically when their output activation matches.
+"""
+import numpy as np
+
+from ._checks import as_array, lookup
+
+
+class Loss:
+    """Base class. Subclasses implement ``_value``, ``_gradient``, ``_value_from_logits``, ``delta``."""
+
+    name = "loss"
+    pairs_with = None  # name of the output activation whose fused gradient ``delta`` gives
+
+    # -- public, checked entry points -------------------------------------------------------
+    def __call__(self, y_hat, y):
+        return self.value(y_hat, y)
+
+    def value(self, y_hat, y):
+        """Mean loss over the batch, a Python float."""
+        y_hat = as_array(y_hat, "y_hat", ndim=2)
+        return self._value(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
+
+    def gradient(self, y_hat, y):
+        """dL/dy_hat, shape (N, K), averaged over the batch."""
+        y_hat = as_array(y_hat, "y_hat", ndim=2)
+        return self._gradient(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
+
+    def prepare(self, y, n_outputs, dtype, n=None):
+        """Check targets and return them as a float array (N, K) of ``dtype``.
+
+        Called once at the entry point, so the hot loop never converts or checks again.
+        """
+        y = as_array(y, "y", ndim=(1, 2))
+        if n is not None and len(y) != n:
+            raise ValueError(f"y_hat and y must have the same number of rows, got {n} and {len(y)}")
+        if y.ndim == 1:
+            y = y[:, None]
+        if y.shape[1] != n_outputs:
+            raise ValueError(f"y must have {n_outputs} column(s) to match the output, "
+                             f"got shape {y.shape}")
+        return y.astype(dtype, copy=False)
+
+    # -- unchecked internals used by models ---------------------------------------------------
+    def _value(self, y_hat, Y):
+        raise NotImplementedError
+
+    def _gradient(self, y_hat, Y):
+        raise NotImplementedError
+
+    def value_from_logits(self, Z, Y):
+        """Loss from the output layer's pre-activation ``Z`` (N, K); ``Y`` as from ``prepare``."""
+        raise NotImplementedError
+
+    def delta(self, y_hat, Y):
+        """dL/dZ for the ``pairs_with`` output activation, (N, K): (y_hat - Y) / N."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class MeanSquaredError(Loss):
+    """L = mean over samples and outputs of (y_hat - y)^2; dL/dy_hat = 2 (y_hat - y) / (N K)."""
+
+    name = "mse"
+    pairs_with = "identity"
+
+    def _value(self, y_hat, Y):
+        D = y_hat - Y
+        return float(np.vdot(D, D)) / D.size
+
+    def _gradient(self, y_hat, Y):
+        return (y_hat - Y) * (2.0 / y_hat.size)
+
+    def value_from_logits(self, Z, Y):
+        return self._value(Z, Y)  # identity output: the logits are the prediction
+
+    def delta(self, y_hat, Y):
+        return self._gradient(y_hat, Y)
+
+
+class BinaryCrossEntropy(Loss):
+    """L = -mean[y log y_hat + (1 - y) log(1 - y_hat)] over samples and outputs.
+
+    Paired with a sigmoid output, dL/dZ = (y_hat - y) / (N K): the sigmoid's slope
+    y_hat (1 - y_hat) cancels the denominator of dL/dy_hat.
+    """
+
+    name = "binary_cross_entropy"
+    pairs_with = "sigmoid"
+
+    def prepare(self, y, n_outputs, dtype, n=None):
+        Y = super().prepare(y, n_outputs, dtype, n)
+        if np.any((Y < 0) | (Y > 1)):
+            raise ValueError(f"y must hold values in [0, 1] for binary cross-entropy, "
+                             f"got values in [{Y.min()}, {Y.max()}]")
+        return Y
+
+    def _value(self, y_hat, Y):
+        # Clip with the dtype's eps so that log never sees 0, as scikit-learn does.
+        eps = np.finfo(y_hat.dtype).eps
+        P = np.clip(y_hat, eps, 1 - eps)
+        return float(-np.mean(Y * np.log(P) + (1 - Y) * np.log1p(-P)))
+
+    def _gradient(self, y_hat, Y):
+        eps = np.finfo(y_hat.dtype).eps
+        P = np.clip(y_hat, eps, 1 - eps)
+        return (P - Y) / (P * (1 - P)) / y_hat.size
+
+    def value_from_logits(self, Z, Y):
+        # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z, and logaddexp(0, z) is exact
+        # for z = +-1000 where log(s(z)) would be log(0).
+        return float(np.mean(np.logaddexp(0.0, Z) - Y * Z))
+
+    def delta(self, y_hat, Y):
+        return (y_hat - Y) / y_hat.size
+
+
+class CrossEntropy(Loss):
+    """Categorical cross-entropy L = -mean over samples of sum_k y_k log y_hat_k.
+
+    Paired with a softmax output, dL/dZ = (y_hat - y) / N. Targets: integer labels (N,) or
+    one-hot rows (N, K).
+    """
+
+    name = "cross_entropy"
+    pairs_with = "softmax"
+
+    def prepare(self, y, n_outputs, dtype, n=None):
+        y = as_array(y, "y", ndim=(1, 2))
+        if n is not None and len(y) != n:
+            raise ValueError(f"y_hat and y must have the same number of rows, got {n} and {len(y)}")
+        if y.ndim == 2:
+            return super().prepare(y, n_outputs, dtype, n)
+        if not (np.issubdtype(y.dtype, np.integer) or np.all(y == np.round(y))):
+            raise ValueError(f"y must hold integer class labels or one-hot rows, "
+                             f"got non-integer values of dtype {y.dtype}")
+        if y.min() < 0 or y.max() >= n_outputs:
+            raise ValueError(f"y labels must be in [0, {n_outputs - 1}] for {n_outputs} outputs, "
+                             f"got labels in [{y.min()}, {y.max()}]")
+        Y = np.zeros((len(y), n_outputs), dtype=dtype)
+        Y[np.arange(len(y)), y.astype(np.intp)] = 1
+        return Y
+
+    def _value(self, y_hat, Y):
+        eps = np.finfo(y_hat.dtype).eps
+        return float(-np.vdot(Y, np.log(np.clip(y_hat, eps, 1.0)))) / len(y_hat)
+
+    def _gradient(self, y_hat, Y):
+        eps = np.finfo(y_hat.dtype).eps
+        return -Y / np.clip(y_hat, eps, 1.0) / len(y_hat)
+
+    def value_from_logits(self, Z, Y):
+        # log softmax(z)_k = z_k - logsumexp(z), with the row max taken out before exp.
+        m = Z.max(axis=1, keepdims=True)
+        lse = m + np.log(np.sum(np.exp(Z - m), axis=1, keepdims=True))
+        return float(np.vdot(Y, lse - Z)) / len(Z)
+
+    def delta(self, y_hat, Y):
+        return (y_hat - Y) / len(y_hat)
+
+
+LOSSES = {
+    "mse": MeanSquaredError,
+    "mean_squared_error": MeanSquaredError,
+    "binary_cross_entropy": BinaryCrossEntropy,
+    "bce": BinaryCrossEntropy,
+    "cross_entropy": CrossEntropy,
+    "categorical_cross_entropy": CrossEntropy,
+}
+
+
+def get_loss(loss):
+    """Return a loss object from a name (``'mse'``) or an instance."""
+    if isinstance(loss, Loss):
+        return loss
+    return lookup(LOSSES, loss, "loss")()

@@ -1,0 +1,235 @@
+"""Sequential: layers applied one after another, with backward in reverse order."""
+import json
+
+import numpy as np
+
+from ._checks import as_array, float_dtype, positive_int
+from .layers import Dense, as_rng
+from .losses import get_loss
+from .metrics import compute_metrics, output_to_labels
+
+
+class Sequential:
+    """A stack of layers. ``forward`` maps ``(N, D)`` to ``(N, K)``; ``backward`` goes back."""
+
+    def __init__(self, layers):
+        layers = list(layers)
+        if not layers:
+            raise ValueError("layers must hold at least one layer, got an empty list")
+        for i, layer in enumerate(layers):
+            if not hasattr(layer, "forward") or not hasattr(layer, "backward"):
+                raise TypeError(f"layers[{i}] must be a layer with forward and backward, "
+                                f"got {type(layer).__name__}")
+        for i, (a, b) in enumerate(zip(layers, layers[1:])):
+            if a.n_out != b.n_in:
+                raise ValueError(f"layers[{i + 1}] must take {a.n_out} inputs to follow "
+                                 f"layers[{i}], got n_in={b.n_in}")
+        dtypes = {layer.dtype for layer in layers}
+        if len(dtypes) != 1:
+            raise ValueError(f"all layers must share one dtype, got {sorted(map(str, dtypes))}")
+        self.layers = layers
+
+    # -- properties -------------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return self.layers[0].dtype
+
+    @property
+    def n_in(self):
+        return self.layers[0].n_in
+
+    @property
+    def n_out(self):
+        return self.layers[-1].n_out
+
+    @property
+    def output_activation(self):
+        return self.layers[-1].activation.name
+
+    # -- the maths --------------------------------------------------------------------------
+    def forward(self, X):
+        """(N, D) -> (N, K), caching what backward needs. Unchecked: see ``predict``."""
+        for layer in self.layers:
+            X = layer.forward(X)
+        return X
+
+    def backward(self, dY, fused=False, input_grad=True):
+        """dL/d(output) (N, K) -> dL/dX (N, D), filling every layer's ``grads``.
+
+        ``fused=True``: ``dY`` is dL/dZ of the last layer (a loss's ``delta``).
+        """
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            need = input_grad or i > 0
+            dY = self.layers[i].backward(dY, fused=fused and i == last, input_grad=need)
+        return dY
+
+    def loss_and_gradients(self, X, Y, loss):
+        """One forward and backward pass on a batch; returns the loss as a float.
+
+        ``Y`` must already be prepared by ``loss.prepare``. When the loss pairs with the output
+        activation (softmax + cross-entropy, sigmoid + binary cross-entropy, identity + MSE),
+        the stable fused value and the gradient (y_hat - y) / N are used.
+        """
+        y_hat = self.forward(X)
+        if loss.pairs_with == self.output_activation:
+            value = loss.value_from_logits(self.layers[-1].cache["Z"], Y)
+            self.backward(loss.delta(y_hat, Y), fused=True, input_grad=False)
+        else:
+            value = loss._value(y_hat, Y)
+            self.backward(loss._gradient(y_hat, Y), input_grad=False)
+        return value
+
+    @staticmethod
+    def resolve_loss(loss):
+        """A loss object from a name or an instance (``MultiTask`` takes one per head)."""
+        return get_loss(loss)
+
+    def prepare_targets(self, y, loss, n=None):
+        """Check ``y`` and cast it once to what ``loss_and_gradients`` expects: (N, K) floats."""
+        return loss.prepare(y, self.n_out, self.dtype, n=n)
+
+    def parameters(self):
+        """List of ``(name, value, grad)`` triples, e.g. ``('0.W', W, dW)``; arrays are live."""
+        return [(f"{i}.{k}", layer.params[k], layer.grads[k])
+                for i, layer in enumerate(self.layers) for k in layer.params]
+
+    def zero_grad(self):
+        for _, _, g in self.parameters():
+            g.fill(0)
+
+    def n_parameters(self):
+        return sum(layer.n_parameters() for layer in self.layers)
+
+    # -- prediction -------------------------------------------------------------------------
+    def _check_X(self, X, name="X"):
+        X = as_array(X, name, ndim=2, dtype=self.dtype)
+        if X.shape[1] != self.n_in:
+            raise ValueError(f"{name} must have {self.n_in} features (columns), "
+                             f"got shape {X.shape}")
+        return X
+
+    def predict(self, X):
+        """Network output for ``X`` (N, D): (N, K) values or probabilities, in the model's dtype."""
+        return self.forward(self._check_X(X))
+
+    def predict_proba(self, X):
+        """Class probabilities (N, K); the output layer must be softmax or sigmoid."""
+        if self.output_activation not in ("softmax", "sigmoid"):
+            raise ValueError(f"predict_proba needs a softmax or sigmoid output layer, "
+                             f"got {self.output_activation!r}")
+        return self.predict(X)
+
+    def predict_labels(self, X):
+        """Class labels (N,): argmax of a softmax output, or p >= 0.5 for one sigmoid unit."""
+        return output_to_labels(self.predict_proba(X))
+
+    def evaluate(self, X, y, loss, metrics=()):
+        """Loss and metrics on a data set, e.g. ``{'loss': 0.12, 'accuracy': 0.97}``."""
+        loss = self.resolve_loss(loss)
+        X = self._check_X(X)
+        Y = self.prepare_targets(y, loss, n=len(X))
+        y_hat = self.forward(X)
+        if loss.pairs_with == self.output_activation:
+            out = {"loss": loss.value_from_logits(self.layers[-1].cache["Z"], Y)}
+        else:
+            out = {"loss": loss._value(y_hat, Y)}
+        out.update(compute_metrics(metrics, y, y_hat))
+        return out
+
+    # -- weights, summary, files ------------------------------------------------------------
+    def get_weights(self):
+        """Copies of every parameter, in ``parameters()`` order."""
+        return [v.copy() for _, v, _ in self.parameters()]
+
+    def set_weights(self, weights):
+        """Copy ``weights`` (as from ``get_weights``) into the live parameter arrays."""
+        params = self.parameters()
+        if len(weights) != len(params):
+            raise ValueError(f"weights must hold {len(params)} arrays, got {len(weights)}")
+        for (name, v, _), w in zip(params, weights):
+            w = np.asarray(w)
+            if w.shape != v.shape:
+                raise ValueError(f"weights for {name} must have shape {v.shape}, got {w.shape}")
+            v[...] = w
+
+    def summary(self):
+        """A table of layers, output shapes and parameter counts, as a string."""
+        rows = [("#", "layer", "activation", "output shape", "parameters")]
+        for i, layer in enumerate(self.layers):
+            rows.append((str(i), f"Dense({layer.n_in} -> {layer.n_out})", layer.activation.name,
+                         f"(N, {layer.n_out})", f"{layer.n_parameters():,}"))
+        widths = [max(len(r[c]) for r in rows) for c in range(5)]
+        line = "-" * (sum(widths) + 8)
+
+        def fmt(row):  # left-align the text columns, right-align the counts
+            return "  ".join(s.ljust(w) if c < 4 else s.rjust(w)
+                             for c, (s, w) in enumerate(zip(row, widths)))
+
+        body = [fmt(rows[0]), line] + [fmt(r) for r in rows[1:]] + [line]
+        body.append(f"total parameters: {self.n_parameters():,}   input: (N, {self.n_in})   "
+                    f"dtype: {self.dtype}")
+        return "\n".join(body)
+
+    def __repr__(self):
+        return "Sequential([\n" + "".join(f"    {layer!r},\n" for layer in self.layers) + "])"
+
+    def config(self):
+        return {"type": "Sequential", "layers": [layer.config() for layer in self.layers]}
+
+    def save(self, path):
+        """Write the architecture (as JSON text) and the weights to a NumPy ``.npz`` file."""
+        arrays = {f"param.{name}": v for name, v, _ in self.parameters()}
+        np.savez(path, config=np.array(json.dumps(self.config())), **arrays)
+
+    @classmethod
+    def from_config(cls, config):
+        return cls([dense_from_config(c) for c in config["layers"]])
+
+
+def dense_from_config(c):
+    """Rebuild a ``Dense`` layer (random weights, to be overwritten) from its ``config()``."""
+    from .activations import get_activation
+
+    act = get_activation(c["activation"], **c.get("activation_kwargs", {}))
+    return Dense(c["n_in"], c["n_out"], activation=act, init=c["init"], rng=0, dtype=c["dtype"])
+
+
+def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=None,
+        dtype=np.float64):
+    """A fully connected network, e.g. ``mlp([64, 128, 10], 'relu', 'softmax', rng=0)``.
+
+    ``sizes`` lists the input width, every hidden width and the output width. ``init`` defaults
+    to He for ReLU-like hidden layers and Xavier otherwise.
+    """
+    sizes = [positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output width, got {sizes}")
+    dtype = float_dtype(dtype)
+    rng = as_rng(rng)
+    if init is None:
+        name = activation if isinstance(activation, str) else activation.name
+        init = "he" if name in ("relu", "leaky_relu", "elu", "silu") else "xavier"
+    layers = [Dense(a, b, activation, init=init, rng=rng, dtype=dtype)
+              for a, b in zip(sizes[:-2], sizes[1:-1])]
+    layers.append(Dense(sizes[-2], sizes[-1], output_activation, init="xavier", rng=rng,
+                        dtype=dtype))
+    return Sequential(layers)
+
+
+def load(path):
+    """Load a model written by ``save``; predictions are bit-identical to the saved model's."""
+    with np.load(path, allow_pickle=False) as f:
+        config = json.loads(str(f["config"]))
+        weights = {k[len("param."):]: f[k] for k in f.files if k.startswith("param.")}
+    kind = config.get("type")
+    if kind == "Sequential":
+        model = Sequential.from_config(config)
+    elif kind == "MultiTask":
+        from .multitask import MultiTask
+        model = MultiTask.from_config(config)
+    else:
+        raise ValueError(f"{path} holds an unknown model type {kind!r}")
+    for name, value, _ in model.parameters():
+        value[...] = weights[name]
+    return model
