@@ -1,0 +1,419 @@
+"""Training speed of nnlib beside the matrix-multiply limit, scikit-learn and PyTorch.
+
+Every contender trains the same network on the same data with the same batch size, dtype and
+number of threads, in one run, several times over; the table shows medians. Ratios are medians of
+ratios taken within one repeat (contenders run interleaved), so background load, which moves every
+contender of a repeat alike, mostly cancels.
+
+  .venv/bin/python benchmarks/bench.py              # the full run (about a minute on 2 cores)
+  .venv/bin/python benchmarks/bench.py --quick      # fewer repeats and epochs
+  .venv/bin/python benchmarks/bench.py --threads 1 --problems large --dtypes float32
+
+Contenders, all training with shuffled mini-batches, ReLU hidden layers and softmax +
+cross-entropy:
+  gemm     the network's matrix products alone (forward, dL/dW and dL/dX except for the input),
+           NumPy at the same shapes, into preallocated outputs: the limit for a NumPy library.
+  nnlib    mlp + DataLoader + SGD/Adam + nnlib.fit, exactly what a learner writes.
+  sklearn  MLPClassifier(solver='sgd' or 'adam'), same layers, batch size and epochs.
+  torch    the same net as torch.nn.Sequential with a plain training loop (when installed).
+"""
+import argparse
+import contextlib
+import gc
+import math
+import platform
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a clone without install
+import nnlib  # noqa: E402
+
+SGD_LR, MOMENTUM, ADAM_LR = 0.01, 0.9, 1e-3
+
+# name -> layer sizes, batch size, epochs per timed run (full, quick), training samples
+PROBLEMS = {
+    "small": dict(title="load_digits 64-128-10, batch 32", sizes=[64, 128, 10], batch=32,
+                  epochs=(10, 4), n=None),
+    "large": dict(title="synthetic 784-256-256-10, batch 256", sizes=[784, 256, 256, 10],
+                  batch=256, epochs=(2, 1), n=(8192, 4096)),
+}
+CONTENDERS = ("gemm", "nnlib", "sklearn", "torch")
+
+
+# -- data -------------------------------------------------------------------------------------
+def digits_split(dtype=np.float64):
+    """load_digits scaled to [0, 1], split 80/20 stratified: X_train, X_test, y_train, y_test."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16.0).astype(dtype)
+    return train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
+
+
+def make_data(problem, dtype, n=None):
+    """X (N, D) of ``dtype`` and integer labels (N,) for a problem."""
+    p = PROBLEMS[problem]
+    if problem == "small":
+        X, _, y, _ = digits_split(dtype)
+        return (X[:n], y[:n]) if n else (X, y)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, p["sizes"][0])).astype(dtype)
+    teacher = rng.standard_normal((p["sizes"][0], p["sizes"][-1]))
+    return X, np.argmax(X @ teacher, axis=1)  # labels a network can learn
+
+
+def gemm_flops(sizes, n):
+    """Floating-point operations of the matrix products of one epoch over n samples.
+
+    Forward X W and backward X^T dZ cost 2 N D M each; dZ W^T costs as much again, except for the
+    first layer, whose input needs no gradient. About 6 x parameters x samples.
+    """
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    return sum(2 * n * d * m * (2 if i == 0 else 3) for i, (d, m) in enumerate(pairs))
+
+
+# -- contenders: each returns the seconds one timed run takes -----------------------------------
+def time_gemm(sizes, batch, n, epochs, dtype):
+    """The network's matrix products alone, with preallocated outputs."""
+    rng = np.random.default_rng(0)
+    Ws = [rng.standard_normal((d, m)).astype(dtype) for d, m in zip(sizes[:-1], sizes[1:])]
+    dWs = [np.empty_like(W) for W in Ws]
+    batches = [batch] * (n // batch) + ([n % batch] if n % batch else [])
+    bufs = {}
+    for b in set(batches):  # A[0] is the input, A[i + 1] the output of layer i; dZ likewise
+        A = [rng.standard_normal((b, s)).astype(dtype) for s in sizes]
+        dA = [np.empty((b, s), dtype) for s in sizes]
+        bufs[b] = A, dA
+    t0 = time.perf_counter()
+    for _ in range(epochs):
+        for b in batches:
+            A, dA = bufs[b]
+            for i, W in enumerate(Ws):
+                np.matmul(A[i], W, out=A[i + 1])
+            for i in range(len(Ws) - 1, -1, -1):
+                np.matmul(A[i].T, dA[i + 1], out=dWs[i])
+                if i:
+                    np.matmul(dA[i + 1], Ws[i].T, out=dA[i])
+    return time.perf_counter() - t0
+
+
+def nnlib_setup(sizes, batch, X, y, opt):
+    model = nnlib.mlp(sizes, "relu", "softmax", rng=0, dtype=X.dtype)
+    if opt == "sgd":
+        optimizer = nnlib.SGD(model.parameters(), lr=SGD_LR, momentum=MOMENTUM)
+    else:
+        optimizer = nnlib.Adam(model.parameters(), lr=ADAM_LR)
+    loader = nnlib.DataLoader(X, y, batch_size=batch, shuffle=True, rng=0)
+    return model, optimizer, loader
+
+
+def time_nnlib(sizes, batch, X, y, epochs, opt):
+    model, optimizer, loader = nnlib_setup(sizes, batch, X, y, opt)
+    t0 = time.perf_counter()
+    nnlib.fit(model, "cross_entropy", optimizer, loader, epochs)
+    elapsed = time.perf_counter() - t0
+    assert all(p.dtype == X.dtype for _, p, _ in model.parameters()), "parameters changed dtype"
+    return elapsed
+
+
+def time_sklearn(sizes, batch, X, y, epochs, opt):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(hidden_layer_sizes=tuple(sizes[1:-1]), activation="relu", solver=opt,
+                        alpha=0.0, batch_size=batch, max_iter=epochs, shuffle=True,
+                        learning_rate_init=SGD_LR if opt == "sgd" else ADAM_LR,
+                        momentum=MOMENTUM, nesterovs_momentum=False, tol=0.0,
+                        n_iter_no_change=epochs + 1, random_state=0)
+    with warnings.catch_warnings():
+        # A fixed number of epochs is the point here, not convergence.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        t0 = time.perf_counter()
+        clf.fit(X, y)
+        return time.perf_counter() - t0
+
+
+def time_torch(sizes, batch, X, y, epochs, opt):
+    import torch
+
+    torch.manual_seed(0)
+    dtype = torch.float32 if X.dtype == np.float32 else torch.float64
+    layers = []
+    for i, (d, m) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers += [torch.nn.Linear(d, m, dtype=dtype)] + ([torch.nn.ReLU()] if i < len(sizes) - 2
+                                                         else [])
+    net = torch.nn.Sequential(*layers)
+    if opt == "sgd":
+        optimizer = torch.optim.SGD(net.parameters(), lr=SGD_LR, momentum=MOMENTUM)
+    else:
+        optimizer = torch.optim.Adam(net.parameters(), lr=ADAM_LR)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+    gen = torch.Generator().manual_seed(0)
+    n = len(Xt)
+    t0 = time.perf_counter()
+    for _ in range(epochs):
+        perm = torch.randperm(n, generator=gen)
+        Xs, ys = Xt[perm], yt[perm]
+        for s in range(0, n, batch):
+            optimizer.zero_grad(set_to_none=True)
+            loss = torch.nn.functional.cross_entropy(net(Xs[s:s + batch]), ys[s:s + batch])
+            loss.backward()
+            optimizer.step()
+    return time.perf_counter() - t0
+
+
+@contextlib.contextmanager
+def threads(n):
+    """Limit BLAS/OpenMP (NumPy, scikit-learn) and PyTorch to ``n`` threads."""
+    from threadpoolctl import threadpool_limits
+
+    torch = sys.modules.get("torch")
+    old = torch.get_num_threads() if torch else None
+    with threadpool_limits(limits=n):
+        if torch:
+            torch.set_num_threads(n)
+        try:
+            yield
+        finally:
+            if torch:
+                torch.set_num_threads(old)
+
+
+# -- one configuration: problem x dtype x threads -----------------------------------------------
+def run_config(problem, dtype, n_threads, contenders, repeats, quick, n_override=None):
+    """Time every contender ``repeats`` times, interleaved; return rows for the table."""
+    p = PROBLEMS[problem]
+    n = n_override or (p["n"][1 if quick else 0] if p["n"] else None)
+    X, y = make_data(problem, dtype, n)
+    n, sizes, batch = len(X), p["sizes"], p["batch"]
+    epochs = p["epochs"][1 if quick else 0]
+    flops = gemm_flops(sizes, n) * epochs
+    runs = [("gemm", None, lambda: time_gemm(sizes, batch, n, epochs, dtype))]
+    for opt in ("sgd", "adam"):
+        runs.append(("nnlib", opt, lambda o=opt: time_nnlib(sizes, batch, X, y, epochs, o)))
+        runs.append(("sklearn", opt, lambda o=opt: time_sklearn(sizes, batch, X, y, epochs, o)))
+        runs.append(("torch", opt, lambda o=opt: time_torch(sizes, batch, X, y, epochs, o)))
+    runs = [r for r in runs if r[0] in contenders]
+    times = {(name, opt): [] for name, opt, _ in runs}
+    with threads(n_threads):
+        for name, opt, fn in runs:  # warm-up: imports, BLAS buffers, first-touch of pages
+            fn()
+        for _ in range(repeats):
+            for name, opt, fn in runs:
+                gc.collect()
+                times[(name, opt)].append(fn())
+    rows = []
+    for (name, opt), ts in times.items():
+        row = dict(problem=problem, dtype=np.dtype(dtype).name, threads=n_threads, name=name,
+                   opt=opt or "-", seconds=statistics.median(ts),
+                   samples_per_s=n * epochs / statistics.median(ts),
+                   gflops=flops / statistics.median(ts) / 1e9)
+        if ("gemm", None) in times:  # fraction of the GEMM limit, paired per repeat
+            row["of_gemm"] = statistics.median(
+                g / t for g, t in zip(times[("gemm", None)], ts))
+        if name != "nnlib" and (("nnlib", opt) in times):  # nnlib's speed-up over this one
+            row["nnlib_x"] = statistics.median(
+                t / a for a, t in zip(times[("nnlib", opt)], ts))
+        rows.append(row)
+    return rows
+
+
+def print_table(rows):
+    head = (f"{'problem':<7} {'dtype':<8} {'thr':>3}  {'contender':<13} {'samples/s':>11} "
+            f"{'GFLOP/s':>8} {'of GEMM':>8} {'nnlib is':>9}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        who = r["name"] if r["opt"] == "-" else f"{r['name']} {r['opt']}"
+        of_gemm = f"{r['of_gemm']:.2f}" if "of_gemm" in r else ""
+        ratio = f"{r['nnlib_x']:.2f}x" if "nnlib_x" in r else ""
+        print(f"{r['problem']:<7} {r['dtype']:<8} {r['threads']:>3}  {who:<13} "
+              f"{r['samples_per_s']:>11,.0f} {r['gflops']:>8.1f} {of_gemm:>8} {ratio:>9}")
+
+
+# -- targets, accuracy and memory ---------------------------------------------------------------
+def check_targets(rows, headline_threads):
+    """Compare the headline (fewest threads) ratios with the targets; returns lines of text."""
+    lines = []
+
+    def get(problem, dtype, name, opt, key):
+        for r in rows:
+            if (r["problem"], r["dtype"], r["threads"], r["name"], r["opt"]) == \
+                    (problem, dtype, headline_threads, name, opt) and key in r:
+                return r[key]
+        return None
+
+    def check(label, value, target, unit="x"):
+        if value is None:
+            return
+        ok = "met " if value >= target else "MISS"
+        lines.append(f"  [{ok}] {label}: {value:.2f}{unit} (target >= {target}{unit})")
+
+    for dtype in ("float32", "float64"):
+        for opt in ("sgd", "adam"):
+            check(f"large {dtype} {opt}: nnlib / GEMM limit",
+                  get("large", dtype, "nnlib", opt, "of_gemm"), 0.75, "")
+            check(f"large {dtype} {opt}: nnlib / torch",
+                  get("large", dtype, "torch", opt, "nnlib_x"), 0.9)
+            check(f"small {dtype} {opt}: nnlib / torch",
+                  get("small", dtype, "torch", opt, "nnlib_x"), 2.5)
+            check(f"small {dtype} {opt}: nnlib / sklearn",
+                  get("small", dtype, "sklearn", opt, "nnlib_x"), 3.0)
+    return lines
+
+
+def digits_accuracy(dtype=np.float32, budget=1.0, epochs=12):
+    """Train 64-128-10 on load_digits; return (training seconds, test accuracy)."""
+    X_train, X_test, y_train, y_test = digits_split(dtype)
+    model = nnlib.mlp([64, 128, 10], "relu", "softmax", rng=0, dtype=dtype)
+    optimizer = nnlib.Adam(model.parameters(), lr=3e-3)
+    loader = nnlib.DataLoader(X_train, y_train, batch_size=32, shuffle=True, rng=0)
+    t0 = time.perf_counter()
+    nnlib.fit(model, "cross_entropy", optimizer, loader, epochs)
+    seconds = time.perf_counter() - t0
+    return seconds, nnlib.accuracy(y_test, model.predict_labels(X_test))
+
+
+def max_rss_mib():
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return kib / 1024 if platform.system() != "Darwin" else kib / 2**20
+
+
+def memory_report(problem, dtype, epochs=4, n_override=None, quick=False):
+    """NumPy memory traced epoch by epoch while nnlib trains (Adam), plus per-step temporaries.
+
+    Returns lines of text; ``current`` must not grow from one epoch to the next.
+    """
+    p = PROBLEMS[problem]
+    n = n_override or (p["n"][1 if quick else 0] if p["n"] else None)
+    X, y = make_data(problem, dtype, n)
+    model, optimizer, loader = nnlib_setup(p["sizes"], p["batch"], X, y, "adam")
+    nnlib.fit(model, "cross_entropy", optimizer, loader, 1)  # warm-up epoch
+    faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    tracemalloc.start()
+    currents, peaks = [], []
+    for _ in range(epochs):
+        tracemalloc.reset_peak()
+        nnlib.fit(model, "cross_entropy", optimizer, loader, 1)
+        current, peak = tracemalloc.get_traced_memory()
+        currents.append(current)
+        peaks.append(peak)
+    # One training step alone: how many bytes of temporaries it allocates at its peak.
+    loss = nnlib.get_loss("cross_entropy")
+    Xb, Yb = X[:p["batch"]], model.prepare_targets(y[:p["batch"]], loss)
+    model.loss_and_gradients(Xb, Yb, loss)
+    optimizer.step()
+    gc.collect()
+    base = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    model.loss_and_gradients(Xb, Yb, loss)
+    optimizer.step()
+    step_peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0
+    mib = 2 ** 20
+    return [
+        f"  {problem} {np.dtype(dtype).name}: traced after each epoch (MiB): "
+        + " ".join(f"{c / mib:.3f}" for c in currents)
+        + f"; growth over {epochs - 1} epochs: {(currents[-1] - currents[0]) / 1024:+.1f} KiB",
+        f"    peak within each epoch (MiB): " + " ".join(f"{q / mib:.3f}" for q in peaks)
+        + f"; one step's temporaries at peak: {step_peak / 1024:.1f} KiB"
+        + f"; page faults: {faults / (epochs + 1):,.0f} per epoch",
+    ]
+
+
+# -- main -----------------------------------------------------------------------------------------
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats, epochs and samples")
+    ap.add_argument("--threads", default="1,2", help="comma-separated thread counts (1,2)")
+    ap.add_argument("--repeats", type=int, default=None, help="timed repeats (5; --quick: 3)")
+    ap.add_argument("--problems", default="small,large", help="small, large or both")
+    ap.add_argument("--dtypes", default="float32,float64", help="float32, float64 or both")
+    ap.add_argument("--contenders", default=",".join(CONTENDERS),
+                    help="any of gemm,nnlib,sklearn,torch")
+    ap.add_argument("--samples", type=int, default=None,
+                    help="training samples per problem (default: all digits; 8192 synthetic)")
+    ap.add_argument("--no-extras", action="store_true",
+                    help="skip the accuracy and memory checks")
+    args = ap.parse_args(argv)
+    args.threads = [int(t) for t in args.threads.split(",")]
+    args.problems = [s for s in args.problems.split(",") if s]
+    args.dtypes = [np.dtype(s).type for s in args.dtypes.split(",") if s]
+    args.contenders = [s for s in args.contenders.split(",") if s]
+    for name, given, valid in (("problems", args.problems, PROBLEMS),
+                               ("contenders", args.contenders, CONTENDERS)):
+        bad = [g for g in given if g not in valid]
+        if bad:
+            ap.error(f"--{name} must be among {', '.join(valid)}, got {', '.join(bad)}")
+    if args.repeats is None:
+        args.repeats = 3 if args.quick else 5
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    contenders = list(args.contenders)
+    if "torch" in contenders:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            print("PyTorch is not installed: skipped (pip install torch to compare).")
+            contenders.remove("torch")
+    import sklearn
+    import threadpoolctl
+
+    print(f"nnlib {nnlib.__version__}, NumPy {np.__version__}, scikit-learn {sklearn.__version__}"
+          + (f", PyTorch {sys.modules['torch'].__version__}" if "torch" in contenders else "")
+          + f"; Python {platform.python_version()} on {platform.machine()}")
+    blas = [f"{i['internal_api']} {i.get('version')}" for i in threadpoolctl.threadpool_info()
+            if i["user_api"] == "blas"]
+    print(f"BLAS: {', '.join(sorted(set(blas)))}; {args.repeats} repeats, medians; "
+          f"run {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    print("'of GEMM' = matrix-product time / training time; "
+          "'nnlib is' = nnlib (same optimizer) samples/s / this row's.\n")
+
+    rows = []
+    for problem in args.problems:
+        print(f"{problem}: {PROBLEMS[problem]['title']}")
+        for dtype in args.dtypes:
+            for n_threads in args.threads:
+                rows += run_config(problem, dtype, n_threads, contenders, args.repeats,
+                                   args.quick, args.samples)
+    print()
+    print_table(rows)
+    headline = min(args.threads)
+    lines = check_targets(rows, headline)
+    if lines:
+        print(f"\nTargets ({headline} thread{'s' if headline > 1 else ''}):")
+        print("\n".join(lines))
+
+    result = {"rows": rows, "targets": lines}
+    if not args.no_extras:
+        with threads(headline):
+            seconds, acc = digits_accuracy()
+            ok = "met " if acc >= 0.97 and seconds < 1.0 else "MISS"
+            print(f"\n[{ok}] load_digits, 64-128-10 float32, Adam, 12 epochs: test accuracy "
+                  f"{acc:.4f} after {seconds:.3f} s of training (target >= 0.97 in < 1 s)")
+            print("\nMemory while nnlib trains (tracemalloc of NumPy arrays, Adam):")
+            for problem in args.problems:
+                for line in memory_report(problem, args.dtypes[-1], n_override=args.samples,
+                                          quick=args.quick):
+                    print(line)
+        print(f"  peak resident memory of this whole process (all contenders): "
+              f"{max_rss_mib():.0f} MiB")
+        result.update(accuracy=acc, accuracy_seconds=seconds)
+    return result
+
+
+if __name__ == "__main__":
+    main()
