@@ -15,6 +15,7 @@ from .losses import LOSSES, BinaryCrossEntropy, CrossEntropy, Loss, MeanSquaredE
 from .metrics import (accuracy, accuracy_within, confusion_matrix, mean_absolute_error,
                       mean_squared_error, r2_score)
 from .model import Sequential, load, mlp
+from .multitask import MultiTask
 from .optimizers import SGD, Adam, get_optimizer
 from .training import History, TrainingDivergedError, fit
 
@@ -29,6 +30,7 @@ __all__ = [
     "accuracy", "accuracy_within", "confusion_matrix", "mean_absolute_error",
     "mean_squared_error", "r2_score",
     "Sequential", "load", "mlp",
+    "MultiTask",
     "SGD", "Adam", "get_optimizer",
     "History", "TrainingDivergedError", "fit",
 ]

@@ -1,0 +1,322 @@
+"""MultiTask: one shared trunk of layers feeding several named heads, each with its own loss.
+
+Shapes: ``X`` is ``(N, D)``; the trunk maps it to features ``H`` of shape ``(N, F)``; head ``h``
+maps ``H`` to ``y_hat[h]`` of shape ``(N, K_h)``. The training loss is a weighted sum
+
+    L = sum_h  w_h * L_h(y_hat[h], y[h])
+
+so its gradient for ``H`` is the sum of what each head sends back, dL/dH = sum_h w_h dL_h/dH,
+and the trunk needs only ONE backward pass, with that sum. A ``MultiTask`` model speaks the same
+protocol as ``Sequential`` (``resolve_loss``, ``prepare_targets``, ``loss_and_gradients``,
+``parameters``, ``evaluate``, ``save``), so ``fit``, ``check_model_gradients`` and ``load`` work
+with it unchanged. Losses, targets and metrics are dicts keyed by head name; targets may also
+be a tuple in head order (as a ``DataLoader`` carries them).
+"""
+import json
+import numbers
+
+import numpy as np
+
+from ._checks import as_array
+from .losses import get_loss
+from .metrics import compute_metrics, output_to_labels
+from .model import Sequential, dense_from_config
+
+
+def _as_sequential(part, name):
+    """A Sequential from a Sequential, a list of layers or one layer."""
+    if isinstance(part, Sequential):
+        return part
+    if isinstance(part, (list, tuple)):
+        return Sequential(part)
+    if hasattr(part, "forward") and hasattr(part, "backward"):
+        return Sequential([part])
+    raise TypeError(f"{name} must be a layer, a list of layers or a Sequential, "
+                    f"got {type(part).__name__}")
+
+
+class MultiTask:
+    """A shared trunk and named heads: ``forward`` maps ``(N, D)`` to ``{head: (N, K_h)}``.
+
+    trunk:        a ``Sequential`` or a list of layers, ``(N, D) -> (N, F)``.
+    heads:        ``{name: layer | list of layers | Sequential}``, each ``(N, F) -> (N, K_h)``.
+    loss_weights: ``{name: w_h >= 0}`` (missing heads get 1.0), or a sequence in head order.
+    """
+
+    def __init__(self, trunk, heads, loss_weights=None):
+        self.trunk = _as_sequential(trunk, "trunk")
+        if not isinstance(heads, dict):
+            raise TypeError(f"heads must be a dict {{name: layers}}, got {type(heads).__name__}")
+        if not heads:
+            raise ValueError("heads must hold at least one head, got an empty dict")
+        self.heads = {}
+        for name, head in heads.items():
+            if not isinstance(name, str) or not name:
+                raise TypeError(f"head names must be non-empty strings, got {name!r}")
+            head = _as_sequential(head, f"heads[{name!r}]")
+            if head.n_in != self.trunk.n_out:
+                raise ValueError(f"heads[{name!r}] must take {self.trunk.n_out} inputs (the "
+                                 f"trunk's output width), got n_in={head.n_in}")
+            if head.dtype != self.trunk.dtype:
+                raise ValueError(f"heads[{name!r}] must have the trunk's dtype "
+                                 f"{self.trunk.dtype}, got {head.dtype}")
+            self.heads[name] = head
+        layers = self.trunk.layers + [la for h in self.heads.values() for la in h.layers]
+        if len({id(la) for la in layers}) != len(layers):
+            # A layer used twice would have its cache and gradients overwritten mid-pass.
+            raise ValueError("trunk and heads must not share layer objects; build a new layer "
+                             "for each place it is used")
+        self.loss_weights = self._check_weights(loss_weights)
+
+    def _check_weights(self, loss_weights):
+        names = list(self.heads)
+        if loss_weights is None:
+            return {name: 1.0 for name in names}
+        if isinstance(loss_weights, dict):
+            self._check_names(loss_weights, "loss_weights", allow_missing=True)
+            weights = {name: loss_weights.get(name, 1.0) for name in names}
+        elif isinstance(loss_weights, (list, tuple)):
+            if len(loss_weights) != len(names):
+                raise ValueError(f"loss_weights must hold {len(names)} numbers (one per head "
+                                 f"{names}), got {len(loss_weights)}")
+            weights = dict(zip(names, loss_weights))
+        else:
+            raise TypeError(f"loss_weights must be a dict {{head: weight}} or None, "
+                            f"got {type(loss_weights).__name__}")
+        for name, w in weights.items():
+            if isinstance(w, bool) or not isinstance(w, numbers.Real) or not np.isfinite(w) \
+                    or w < 0:
+                raise ValueError(f"loss_weights[{name!r}] must be a finite number >= 0, got {w!r}")
+        if not any(w > 0 for w in weights.values()):
+            raise ValueError(f"loss_weights must give at least one head a weight > 0, "
+                             f"got {weights}")
+        return {name: float(w) for name, w in weights.items()}
+
+    def _check_names(self, given, what, allow_missing=False):
+        """Raise if the keys of ``given`` are not exactly the head names."""
+        unknown = [k for k in given if k not in self.heads]
+        missing = [] if allow_missing else [k for k in self.heads if k not in given]
+        if unknown or missing:
+            raise ValueError(f"{what} must be keyed by the head names {list(self.heads)}, got "
+                             f"unknown names {unknown} and missing names {missing}")
+
+    def _per_head(self, value, what):
+        """A dict in head order from a dict keyed by head or a tuple/list in head order."""
+        if isinstance(value, dict):
+            self._check_names(value, what)
+            return {name: value[name] for name in self.heads}
+        if isinstance(value, (tuple, list)):
+            if len(value) != len(self.heads):
+                raise ValueError(f"{what} must hold {len(self.heads)} entries, one per head "
+                                 f"{list(self.heads)}, got {len(value)}")
+            return dict(zip(self.heads, value))
+        raise TypeError(f"{what} must be a dict keyed by head name {list(self.heads)} or a "
+                        f"tuple in that order, got {type(value).__name__}")
+
+    # -- properties -------------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return self.trunk.dtype
+
+    @property
+    def n_in(self):
+        return self.trunk.n_in
+
+    @property
+    def head_names(self):
+        return tuple(self.heads)
+
+    # -- the maths --------------------------------------------------------------------------
+    def forward(self, X):
+        """(N, D) -> {head: (N, K_h)}, caching what backward needs. Unchecked: see ``predict``."""
+        H = self.trunk.forward(X)
+        return {name: head.forward(H) for name, head in self.heads.items()}
+
+    def resolve_loss(self, loss):
+        """``{head: loss object}`` from a dict (or a tuple in head order) of names or objects."""
+        return {name: get_loss(v) for name, v in self._per_head(loss, "loss").items()}
+
+    def prepare_targets(self, y, losses, n=None):
+        """Check ``y`` (a dict keyed by head, or a tuple in head order) and cast each head's
+        targets once to what ``loss_and_gradients`` expects: ``{head: (N, K_h) floats}``."""
+        losses = self.resolve_loss(losses)
+        out = {}
+        for name, yh in self._per_head(y, "y").items():
+            try:
+                out[name] = losses[name].prepare(yh, self.heads[name].n_out, self.dtype, n=n)
+            except (ValueError, TypeError) as err:
+                raise type(err)(f"targets of head {name!r}: {err}") from None
+        return out
+
+    def _head_loss(self, name, Y, losses):
+        """Head ``name``'s loss and dL/d(output) after its forward; fused when the pair allows."""
+        head, loss = self.heads[name], losses[name]
+        y_hat = head.layers[-1].cache["A"]
+        if loss.pairs_with == head.output_activation:
+            return loss.value_from_logits(head.layers[-1].cache["Z"], Y), \
+                loss.delta(y_hat, Y), True
+        return loss._value(y_hat, Y), loss._gradient(y_hat, Y), False
+
+    def loss_and_gradients(self, X, Y, losses):
+        """One forward and backward pass on a batch; returns the weighted total loss (float).
+
+        ``Y`` is ``{head: (N, K_h)}`` from ``prepare_targets``. Each head runs its own backward
+        (fused when its output activation pairs with its loss) with its gradient scaled by w_h;
+        the heads' gradients for the shared features H are summed, and the trunk then runs one
+        backward with that sum.
+        """
+        self.forward(X)
+        total, dH = 0.0, None
+        for name, head in self.heads.items():
+            w = self.loss_weights[name]
+            value, grad, fused = self._head_loss(name, Y[name], losses)
+            total += w * value
+            if w != 1.0:
+                grad = grad * w
+            dH_head = head.backward(grad, fused=fused, input_grad=True)
+            if dH is None:
+                dH = dH_head
+            else:
+                dH += dH_head  # dH_head is a fresh array from the matmul: safe to add in place
+        self.trunk.backward(dH, input_grad=False)
+        return total
+
+    def parameters(self):
+        """List of live ``(name, value, grad)``: ``'trunk.0.W'``, ..., ``'head.<name>.0.b'``."""
+        params = [(f"trunk.{k}", v, g) for k, v, g in self.trunk.parameters()]
+        for name, head in self.heads.items():
+            params += [(f"head.{name}.{k}", v, g) for k, v, g in head.parameters()]
+        return params
+
+    def zero_grad(self):
+        for _, _, g in self.parameters():
+            g.fill(0)
+
+    def n_parameters(self):
+        return self.trunk.n_parameters() + sum(h.n_parameters() for h in self.heads.values())
+
+    # -- prediction -------------------------------------------------------------------------
+    def _check_X(self, X, name="X"):
+        return self.trunk._check_X(X, name)
+
+    def predict(self, X):
+        """Every head's output for ``X`` (N, D): ``{head: (N, K_h)}``, in the model's dtype."""
+        return self.forward(self._check_X(X))
+
+    def _classifier_heads(self, head):
+        names = list(self.heads) if head is None else [head]
+        for name in names:
+            if name not in self.heads:
+                raise ValueError(f"head must be one of {list(self.heads)}, got {name!r}")
+        outputs = {n: self.heads[n].output_activation for n in names}
+        names = [n for n in names if outputs[n] in ("softmax", "sigmoid")]
+        if not names:
+            raise ValueError(f"predict_proba needs a head with a softmax or sigmoid output, "
+                             f"got output activations {outputs}")
+        return names
+
+    def predict_proba(self, X, head=None):
+        """Class probabilities (N, K) of classifier ``head``; with ``head=None``, a dict of
+        them for every head with a softmax or sigmoid output."""
+        names = self._classifier_heads(head)
+        out = self.predict(X)
+        return out[head] if head is not None else {n: out[n] for n in names}
+
+    def predict_labels(self, X, head=None):
+        """Class labels (N,) of classifier ``head`` (argmax, or p >= 0.5 for one sigmoid unit);
+        with ``head=None``, a dict of them for every classifier head."""
+        proba = self.predict_proba(X, head)
+        if head is not None:
+            return output_to_labels(proba)
+        return {n: output_to_labels(p) for n, p in proba.items()}
+
+    def evaluate(self, X, y, losses, metrics=()):
+        """Weighted total loss, each head's loss and metrics on a data set.
+
+        ``metrics`` is ``{head: ['accuracy', ...]}`` (names or ``{name: fn}`` as for
+        ``Sequential``). Returns e.g. ``{'loss': 0.3, 'setosa_loss': 0.1, 'area_loss': 0.4,
+        'setosa_accuracy': 1.0, 'area_r2': 0.98}``.
+        """
+        losses = self.resolve_loss(losses)
+        if metrics is None or (not isinstance(metrics, dict) and len(metrics) == 0):
+            metrics = {}
+        if not isinstance(metrics, dict):
+            raise TypeError(f"metrics must be a dict {{head: [metric names]}} for a MultiTask "
+                            f"model, got {type(metrics).__name__} {metrics!r}")
+        self._check_names(metrics, "metrics", allow_missing=True)
+        X = self._check_X(X)
+        Y = self.prepare_targets(y, losses, n=len(X))
+        y_raw = self._per_head(y, "y")
+        outputs = self.forward(X)
+        out = {"loss": 0.0}
+        for name in self.heads:
+            value = self._head_loss(name, Y[name], losses)[0]
+            out["loss"] += self.loss_weights[name] * value
+            out[f"{name}_loss"] = value
+        for name, names in metrics.items():
+            y_true = as_array(y_raw[name], f"y[{name!r}]", ndim=(1, 2))
+            for k, v in compute_metrics(names, y_true, outputs[name]).items():
+                out[f"{name}_{k}"] = v
+        return out
+
+    # -- weights, summary, files ------------------------------------------------------------
+    def get_weights(self):
+        """Copies of every parameter, in ``parameters()`` order."""
+        return [v.copy() for _, v, _ in self.parameters()]
+
+    def set_weights(self, weights):
+        """Copy ``weights`` (as from ``get_weights``) into the live parameter arrays."""
+        params = self.parameters()
+        if len(weights) != len(params):
+            raise ValueError(f"weights must hold {len(params)} arrays, got {len(weights)}")
+        for (name, v, _), w in zip(params, weights):
+            w = np.asarray(w)
+            if w.shape != v.shape:
+                raise ValueError(f"weights for {name} must have shape {v.shape}, got {w.shape}")
+            v[...] = w
+
+    def summary(self):
+        """A table of the trunk's and each head's layers, shapes and parameter counts."""
+        rows = [("part", "layer", "activation", "output shape", "parameters")]
+        parts = [("trunk", self.trunk)] + [(f"head.{n}", h) for n, h in self.heads.items()]
+        for part, seq in parts:
+            for i, layer in enumerate(seq.layers):
+                rows.append((f"{part}.{i}", f"Dense({layer.n_in} -> {layer.n_out})",
+                             layer.activation.name, f"(N, {layer.n_out})",
+                             f"{layer.n_parameters():,}"))
+        widths = [max(len(r[c]) for r in rows) for c in range(5)]
+        line = "-" * (sum(widths) + 8)
+
+        def fmt(row):
+            return "  ".join(s.ljust(w) if c < 4 else s.rjust(w)
+                             for c, (s, w) in enumerate(zip(row, widths)))
+
+        weights = ", ".join(f"{n}: {w:g}" for n, w in self.loss_weights.items())
+        body = [fmt(rows[0]), line] + [fmt(r) for r in rows[1:]] + [line]
+        body.append(f"total parameters: {self.n_parameters():,}   input: (N, {self.n_in})   "
+                    f"dtype: {self.dtype}")
+        body.append(f"loss weights: {weights}")
+        return "\n".join(body)
+
+    def __repr__(self):
+        heads = ", ".join(f"{n!r}: {[la for la in h.layers]}" for n, h in self.heads.items())
+        return f"MultiTask(trunk={self.trunk.layers}, heads={{{heads}}}, " \
+               f"loss_weights={self.loss_weights})"
+
+    def config(self):
+        return {"type": "MultiTask",
+                "trunk": [layer.config() for layer in self.trunk.layers],
+                "heads": [[name, [layer.config() for layer in h.layers]]
+                          for name, h in self.heads.items()],
+                "loss_weights": self.loss_weights}
+
+    def save(self, path):
+        """Write the architecture (as JSON text) and the weights to a NumPy ``.npz`` file."""
+        arrays = {f"param.{name}": v for name, v, _ in self.parameters()}
+        np.savez(path, config=np.array(json.dumps(self.config())), **arrays)
+
+    @classmethod
+    def from_config(cls, config):
+        trunk = [dense_from_config(c) for c in config["trunk"]]
+        heads = {name: [dense_from_config(c) for c in layers] for name, layers in config["heads"]}
+        return cls(trunk, heads, config.get("loss_weights"))
