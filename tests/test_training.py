@@ -111,14 +111,20 @@ def test_early_stopping_without_restore_keeps_last_weights():
 
 
 def test_min_delta_counts_small_gains_as_no_gain():
-    _, strict = run_early_stopping(100, patience=3)
     X, y = linear_data(40, 0)
-    model = mlp([2, 1], rng=0)
-    history = fit(model, "mse", SGD(model.parameters(), lr=0.01), DataLoader(X, y, batch_size=10),
-                  100, patience=2, min_delta=1.0)
-    # every epoch after the first improves the training loss, but by less than 1.0 eventually
-    assert history.stopped_early and len(history["loss"]) < 100
-    assert np.min(np.diff(history["loss"][history.best_epoch - 1:])) > -1.0
+
+    def run(min_delta):
+        model = mlp([2, 1], rng=0)
+        return fit(model, "mse", SGD(model.parameters(), lr=0.01), DataLoader(X, y, batch_size=10),
+                   60, patience=2, min_delta=min_delta)
+
+    plain, coarse = run(0.0), run(0.05)
+    assert not plain.stopped_early  # the training loss falls every epoch ...
+    assert np.all(np.diff(plain["loss"]) < 0)
+    assert coarse.stopped_early  # ... but soon by less than 0.05 an epoch
+    best = coarse.best_epoch
+    assert len(coarse["loss"]) == best + 2
+    assert all(v >= coarse["loss"][best - 1] - 0.05 for v in coarse["loss"][best:])
 
 
 def test_divergence_raises_with_advice_and_no_warnings():
