@@ -16,6 +16,11 @@ import numpy as np
 from ._checks import as_array, lookup
 
 
+def _as_float(y_hat):
+    # Integer or boolean predictions (hard 0/1 outputs) are valid; the eps clipping needs floats.
+    return y_hat if np.issubdtype(y_hat.dtype, np.floating) else y_hat.astype(np.float64)
+
+
 class Loss:
     """Base class. Subclasses implement ``_value``, ``_gradient``, ``_value_from_logits``, ``delta``."""
 
@@ -28,12 +33,12 @@ class Loss:
 
     def value(self, y_hat, y):
         """Mean loss over the batch, a Python float."""
-        y_hat = as_array(y_hat, "y_hat", ndim=2)
+        y_hat = _as_float(as_array(y_hat, "y_hat", ndim=2))
         return self._value(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
 
     def gradient(self, y_hat, y):
         """dL/dy_hat, shape (N, K), averaged over the batch."""
-        y_hat = as_array(y_hat, "y_hat", ndim=2)
+        y_hat = _as_float(as_array(y_hat, "y_hat", ndim=2))
         return self._gradient(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
 
     def prepare(self, y, n_outputs, dtype, n=None):

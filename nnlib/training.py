@@ -25,6 +25,12 @@ class History(dict):
         return len(self.get("loss", []))
 
 
+def _diverged(what, optimizer):
+    lr = getattr(optimizer, "lr", None)
+    raise TrainingDivergedError(f"{what}: the weights have diverged. Try a smaller learning rate "
+                                f"(lr={lr} now), or standardise the inputs and targets.")
+
+
 def fit(model, loss, optimizer, loader, epochs, *, validation_data=None, metrics=(),
         patience=None, min_delta=0.0, restore_best_weights=True, verbose=False):
     """Train ``model`` in place and return its ``History``.
@@ -75,20 +81,23 @@ def fit(model, loss, optimizer, loader, epochs, *, validation_data=None, metrics
             for batch, (Xb, Yb) in enumerate(loader.batches(X, Y), start=1):
                 value = model.loss_and_gradients(Xb, Yb, loss)
                 if not math.isfinite(value):
-                    lr = getattr(optimizer, "lr", None)
-                    raise TrainingDivergedError(
-                        f"the training loss became {value} at epoch {epoch}, batch {batch}: "
-                        f"the weights have diverged. Try a smaller learning rate "
-                        f"(lr={lr} now), or standardise the inputs and targets.")
+                    _diverged(f"the training loss became {value} at epoch {epoch}, batch {batch}",
+                              optimizer)
                 optimizer.step()
                 total += value * len(Xb)
                 count += len(Xb)
+            # The epoch's last step can overflow the weights before any training loss sees it.
+            if not all(np.isfinite(v).all() for _, v, _ in model.parameters()):
+                _diverged(f"the weights became NaN or infinite at epoch {epoch}", optimizer)
             record = {"loss": total / count}
             if metrics:
                 train = model.evaluate(X, loader.y, loss, metrics)
                 record.update({k: v for k, v in train.items() if k != "loss"})
             if validation_data is not None:
                 val = model.evaluate(X_val, y_val, loss, metrics)
+                if not math.isfinite(val["loss"]):
+                    _diverged(f"the validation loss became {val['loss']} at epoch {epoch}",
+                              optimizer)
                 record.update({f"val_{k}": v for k, v in val.items()})
             for k, v in record.items():
                 history.setdefault(k, []).append(v)

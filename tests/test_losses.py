@@ -192,3 +192,13 @@ def test_bce_targets_outside_unit_interval():
 def test_cross_entropy_bad_labels(labels, match):
     with pytest.raises(ValueError, match=match):
         get_loss("cross_entropy")(np.full((2, 3), 1 / 3), labels)
+
+
+@pytest.mark.parametrize("name", LOSS_NAMES)
+def test_integer_predictions_are_read_as_floats(name, no_warnings):
+    loss = get_loss(name)
+    y_hat = np.array([[1, 0], [0, 1]])
+    y = np.array([[1.0, 0.0], [1.0, 0.0]]) if name != "cross_entropy" else np.array([0, 0])
+    expected = loss(y_hat.astype(float), y)
+    assert loss(y_hat, y) == expected
+    np.testing.assert_array_equal(loss.gradient(y_hat, y), loss.gradient(y_hat.astype(float), y))

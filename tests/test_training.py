@@ -137,6 +137,21 @@ def test_divergence_raises_with_advice_and_no_warnings():
     assert issubclass(TrainingDivergedError, FloatingPointError)
 
 
+@pytest.mark.parametrize("lr, validation, match", [
+    (1e308, False, r"the weights became NaN or infinite at epoch 1"),
+    (1e300, True, r"the validation loss became nan at epoch 1"),
+])
+def test_divergence_on_the_last_step_is_caught(lr, validation, match):
+    # one epoch of one batch: the only step blows the weights up after the last training loss
+    X, y = linear_data(20, 0, scale=100.0)
+    model = mlp([2, 8, 1], "relu", rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TrainingDivergedError, match=match + r".*smaller learning rate"):
+            fit(model, "mse", SGD(model.parameters(), lr=lr), DataLoader(X, y, batch_size=20), 1,
+                validation_data=(X, y) if validation else None)
+
+
 def test_verbose_false_prints_nothing(capsys):
     train_classifier(0, epochs=2)
     assert capsys.readouterr().out == ""
