@@ -166,3 +166,29 @@ def test_bad_parameter_lists():
         SGD([])
     with pytest.raises(TypeError, match=r"params must be \(name, value, grad\) triples.*length 2"):
         SGD([("p", np.zeros(2))])
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1),
+                                  lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+                                  lambda ps: Adam(ps, lr=0.01, weight_decay=0.01)])
+def test_model_parameters_step_like_separate_arrays(make, rng):
+    # A model's parameters may share one buffer; the update must equal the per-array one.
+    model = mlp([3, 4, 2], "tanh", rng=0)
+    loose = [(name, v.copy(), g.copy()) for name, v, g in model.parameters()]
+    opt_model, opt_loose = make(model.parameters()), make(loose)
+    loss = nnlib.get_loss("mse")
+    X = rng.standard_normal((5, 3))
+    Y = model.prepare_targets(rng.standard_normal((5, 2)), loss)
+    for _ in range(3):
+        model.loss_and_gradients(X, Y, loss)
+        for (_, _, g), (_, _, g_loose) in zip(model.parameters(), loose):
+            g_loose[...] = g
+        opt_model.step()
+        opt_loose.step()
+        for (name, v, _), (_, v_loose, _) in zip(model.parameters(), loose):
+            np.testing.assert_allclose(v, v_loose, rtol=1e-14, atol=1e-16, err_msg=name)
+    for name, v, _ in model.parameters():
+        for key, arr in opt_model.state[name].items():
+            if key != "tmp":
+                assert arr.shape == v.shape
+                np.testing.assert_allclose(arr, opt_loose.state[name][key], rtol=1e-14, atol=1e-16)

@@ -265,6 +265,12 @@ def test_bce_sigmoid_classifier_learns():
      r"y labels must be in \[0, 1\] for 2 outputs, got labels in \[0, 2\]"),
     (dict(validation_data=(np.zeros((3, 2)), np.array([0, 1]))), ValueError,
      r"same number of rows, got 3 and 2"),
+    (dict(validation_data=(np.array([[0.0, np.nan]]), np.array([0]))), ValueError,
+     r"validation_data\[0\] must hold only finite values, got 1 NaN or inf"),
+    (dict(validation_data=(np.zeros((2, 2)), np.array([0.0, np.inf]))), ValueError,
+     r"y must hold only finite values"),
+    (dict(validation_data=(np.zeros(2), np.array([0, 1]))), ValueError,
+     r"validation_data\[0\] must be 2-D, got a 1-D array"),
 ])
 def test_bad_arguments(kwargs, exc, match):
     X, y = blobs(20, 0)
