@@ -202,3 +202,17 @@ def test_integer_predictions_are_read_as_floats(name, no_warnings):
     expected = loss(y_hat.astype(float), y)
     assert loss(y_hat, y) == expected
     np.testing.assert_array_equal(loss.gradient(y_hat, y), loss.gradient(y_hat.astype(float), y))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_clipping_only_at_the_dtype_eps(dtype):
+    eps = np.finfo(dtype).eps
+    # a tiny but representable probability is taken as it is ...
+    p = np.array([[1e-6]], dtype=dtype)
+    assert get_loss("bce")(p, [1.0]) == pytest.approx(-np.log(1e-6), rel=1e-6)
+    P = np.array([[1e-6, 1 - 1e-6]], dtype=dtype)
+    assert get_loss("cross_entropy")(P, [0]) == pytest.approx(-np.log(1e-6), rel=1e-6)
+    # ... and a zero one is clipped to the dtype's eps, so log never sees 0
+    assert get_loss("bce")(np.zeros((1, 1), dtype), [1.0]) == pytest.approx(-np.log(eps), rel=1e-6)
+    assert get_loss("cross_entropy")(np.array([[0.0, 1.0]], dtype), [0]) == pytest.approx(
+        -np.log(eps), rel=1e-6)
