@@ -32,7 +32,8 @@ notebooks: $(STAMP)
 	  [ -e "$$nb" ] || continue; \
 	  echo "executing $$nb"; \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=120 "$$nb" || exit 1; \
+	    --ExecutePreprocessor.timeout=120 \
+	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
 
 bench: $(STAMP)
