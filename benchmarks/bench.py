@@ -36,6 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a clone
 import nnlib  # noqa: E402
 
 SGD_LR, MOMENTUM, ADAM_LR = 0.01, 0.9, 1e-3
+# Wall-clock time by default; --clock cpu switches to this process's CPU time, which on a busy
+# machine is far less disturbed by other people's work (meaningful with 1 thread only).
+clock = time.perf_counter
 
 # name -> layer sizes, batch size, epochs per timed run (full, quick), training samples
 PROBLEMS = {
@@ -92,7 +95,7 @@ def time_gemm(sizes, batch, n, epochs, dtype):
         A = [rng.standard_normal((b, s)).astype(dtype) for s in sizes]
         dA = [np.empty((b, s), dtype) for s in sizes]
         bufs[b] = A, dA
-    t0 = time.perf_counter()
+    t0 = clock()
     for _ in range(epochs):
         for b in batches:
             A, dA = bufs[b]
@@ -102,7 +105,7 @@ def time_gemm(sizes, batch, n, epochs, dtype):
                 np.matmul(A[i].T, dA[i + 1], out=dWs[i])
                 if i:
                     np.matmul(dA[i + 1], Ws[i].T, out=dA[i])
-    return time.perf_counter() - t0
+    return clock() - t0
 
 
 def nnlib_setup(sizes, batch, X, y, opt):
@@ -117,9 +120,9 @@ def nnlib_setup(sizes, batch, X, y, opt):
 
 def time_nnlib(sizes, batch, X, y, epochs, opt):
     model, optimizer, loader = nnlib_setup(sizes, batch, X, y, opt)
-    t0 = time.perf_counter()
+    t0 = clock()
     nnlib.fit(model, "cross_entropy", optimizer, loader, epochs)
-    elapsed = time.perf_counter() - t0
+    elapsed = clock() - t0
     assert all(p.dtype == X.dtype for _, p, _ in model.parameters()), "parameters changed dtype"
     return elapsed
 
@@ -136,9 +139,9 @@ def time_sklearn(sizes, batch, X, y, epochs, opt):
     with warnings.catch_warnings():
         # A fixed number of epochs is the point here, not convergence.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        t0 = time.perf_counter()
+        t0 = clock()
         clf.fit(X, y)
-        return time.perf_counter() - t0
+        return clock() - t0
 
 
 def time_torch(sizes, batch, X, y, epochs, opt):
@@ -158,7 +161,7 @@ def time_torch(sizes, batch, X, y, epochs, opt):
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
     gen = torch.Generator().manual_seed(0)
     n = len(Xt)
-    t0 = time.perf_counter()
+    t0 = clock()
     for _ in range(epochs):
         perm = torch.randperm(n, generator=gen)
         Xs, ys = Xt[perm], yt[perm]
@@ -167,7 +170,7 @@ def time_torch(sizes, batch, X, y, epochs, opt):
             loss = torch.nn.functional.cross_entropy(net(Xs[s:s + batch]), ys[s:s + batch])
             loss.backward()
             optimizer.step()
-    return time.perf_counter() - t0
+    return clock() - t0
 
 
 @contextlib.contextmanager
@@ -276,9 +279,9 @@ def digits_accuracy(dtype=np.float32, budget=1.0, epochs=12):
     model = nnlib.mlp([64, 128, 10], "relu", "softmax", rng=0, dtype=dtype)
     optimizer = nnlib.Adam(model.parameters(), lr=3e-3)
     loader = nnlib.DataLoader(X_train, y_train, batch_size=32, shuffle=True, rng=0)
-    t0 = time.perf_counter()
+    t0 = clock()
     nnlib.fit(model, "cross_entropy", optimizer, loader, epochs)
-    seconds = time.perf_counter() - t0
+    seconds = clock() - t0
     return seconds, nnlib.accuracy(y_test, model.predict_labels(X_test))
 
 
@@ -343,6 +346,9 @@ def parse_args(argv=None):
                     help="any of gemm,nnlib,sklearn,torch")
     ap.add_argument("--samples", type=int, default=None,
                     help="training samples per problem (default: all digits; 8192 synthetic)")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="wall-clock time, or process CPU time (steadier on a busy machine; "
+                         "use with --threads 1)")
     ap.add_argument("--no-extras", action="store_true",
                     help="skip the accuracy and memory checks")
     args = ap.parse_args(argv)
@@ -361,7 +367,9 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
+    global clock
     args = parse_args(argv)
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     contenders = list(args.contenders)
     if "torch" in contenders:
         try:
@@ -377,7 +385,8 @@ def main(argv=None):
           + f"; Python {platform.python_version()} on {platform.machine()}")
     blas = [f"{i['internal_api']} {i.get('version')}" for i in threadpoolctl.threadpool_info()
             if i["user_api"] == "blas"]
-    print(f"BLAS: {', '.join(sorted(set(blas)))}; {args.repeats} repeats, medians; "
+    print(f"BLAS: {', '.join(sorted(set(blas)))}; {args.repeats} repeats, medians of "
+          f"{'CPU' if args.clock == 'cpu' else 'wall-clock'} times; "
           f"run {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print("'of GEMM' = matrix-product time / training time; "
           "'nnlib is' = nnlib (same optimizer) samples/s / this row's.\n")

@@ -159,8 +159,10 @@ class Softmax(Activation):
 
     def forward(self, Z):
         # Subtracting the row maximum changes nothing mathematically and keeps exp <= 1.
-        E = np.exp(Z - Z.max(axis=1, keepdims=True))
-        return E / E.sum(axis=1, keepdims=True)
+        E = Z - Z.max(axis=1, keepdims=True)
+        np.exp(E, out=E)  # in place, like the division: no temporaries beyond E itself
+        E /= E.sum(axis=1, keepdims=True)
+        return E
 
     def derivative(self, Z, A=None):
         """The Jacobian of each row, shape (N, M, M): J[n, i, j] = A_i (delta_ij - A_j)."""

@@ -108,7 +108,7 @@ class Dense:
         c = self.cache
         dZ = dA if fused else self.activation.backward(dA, c["Z"], c["A"])
         np.matmul(c["X"].T, dZ, out=self.grads["W"])  # dL/dW = X^T dZ, sums over the batch
-        np.sum(dZ, axis=0, out=self.grads["b"])        # dL/db = sum of dZ's rows
+        dZ.sum(axis=0, out=self.grads["b"])            # dL/db = sum of dZ's rows
         return dZ @ self.params["W"].T if input_grad else None
 
     def n_parameters(self):

@@ -167,13 +167,16 @@ class CrossEntropy(Loss):
         return -Y / np.clip(y_hat, eps, 1.0) / len(y_hat)
 
     def value_from_logits(self, Z, Y):
-        # log softmax(z)_k = z_k - logsumexp(z), with the row max taken out before exp.
-        m = Z.max(axis=1, keepdims=True)
-        lse = m + np.log(np.sum(np.exp(Z - m), axis=1, keepdims=True))
-        return float(np.vdot(Y, lse - Z)) / len(Z)
+        # -log softmax(z)_k = logsumexp(z) - z_k, unchanged when the row max m is taken out of
+        # z first, which keeps exp <= 1.
+        Zm = Z - Z.max(axis=1, keepdims=True)
+        lse = np.log(np.exp(Zm).sum(axis=1, keepdims=True))
+        return float(np.vdot(Y, lse - Zm)) / len(Z)
 
     def delta(self, y_hat, Y):
-        return (y_hat - Y) / len(y_hat)
+        D = y_hat - Y
+        D /= len(y_hat)  # in place: saves a second (N, K) array
+        return D
 
 
 LOSSES = {

@@ -28,6 +28,32 @@ class Sequential:
         if len(dtypes) != 1:
             raise ValueError(f"all layers must share one dtype, got {sorted(map(str, dtypes))}")
         self.layers = layers
+        self._pack_parameters()
+
+    def _pack_parameters(self):
+        """Move all parameters into one contiguous buffer and all gradients into another.
+
+        Each ``layer.params[k]`` and ``layer.grads[k]`` becomes a view of the same shape and
+        values, so nothing else changes; an optimizer that finds them back to back updates the
+        whole model in a handful of NumPy calls instead of a handful per array (on a small
+        network, most of the optimizer's time). Layers whose arrays are already views (shared
+        with another model) are left as they are.
+        """
+        arrays = [(layer, k) for layer in self.layers for k in getattr(layer, "params", {})]
+        if not arrays or not all(
+                hasattr(layer, "grads") and layer.params[k].base is None
+                and layer.grads[k].base is None for layer, k in arrays):
+            return
+        total = sum(layer.params[k].size for layer, k in arrays)
+        flat_params, flat_grads = np.empty(total, self.dtype), np.empty(total, self.dtype)
+        start = 0
+        for layer, k in arrays:
+            shape, stop = layer.params[k].shape, start + layer.params[k].size
+            for store, flat in ((layer.params, flat_params), (layer.grads, flat_grads)):
+                view = flat[start:stop].reshape(shape)
+                view[...] = store[k]
+                store[k] = view
+            start = stop
 
     # -- properties -------------------------------------------------------------------------
     @property

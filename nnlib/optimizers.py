@@ -24,6 +24,20 @@ class Optimizer:
         self.lr = positive_float(lr, "lr")
         self.state = {name: {} for name, _, _ in self.params}
         self.t = 0  # number of steps taken
+        # What ``step`` updates: (value, grad, names) per run of parameters that sit back to back
+        # in one buffer (a Sequential packs its parameters so), else one entry per parameter.
+        self._groups = _contiguous_groups(self.params)
+
+    def _zeros(self, key):
+        """One zero buffer per group for state ``key``, also shown per parameter in ``state``."""
+        shapes = {name: p.shape for name, p, _ in self.params}
+        buffers = []
+        for value, _, names in self._groups:
+            buf = np.zeros_like(value)
+            buffers.append(buf)
+            for name, view in zip(names, _split(buf, [shapes[n] for n in names])):
+                self.state[name][key] = view
+        return buffers
 
     def zero_grad(self):
         """Set every gradient to zero (backward overwrites gradients, so training needs no call)."""
@@ -32,6 +46,54 @@ class Optimizer:
 
     def step(self):
         raise NotImplementedError
+
+
+def _next_to(a, b):
+    """True if array ``b`` starts in memory where ``a`` ends, both in the same 1-D buffer."""
+    return (a.base is not None and b.base is a.base and a.base.ndim == 1
+            and a.dtype == b.dtype and a.flags.c_contiguous and b.flags.c_contiguous
+            and a.ctypes.data + a.nbytes == b.ctypes.data)
+
+
+def _contiguous_groups(params):
+    """Runs of ``(name, value, grad)`` whose values, and whose grads, tile one buffer in order.
+
+    Returns ``(value, grad, names)`` per run, where value and grad are 1-D views spanning the
+    run (or the arrays themselves for a run of one), so an update of the view is an update of
+    every parameter in it.
+    """
+    runs = []
+    for i, (name, p, g) in enumerate(params):
+        prev = params[i - 1] if i else None
+        if prev is not None and _next_to(prev[1], p) and _next_to(prev[2], g):
+            runs[-1].append((name, p, g))
+        else:
+            runs.append([(name, p, g)])
+    groups = []
+    for run in runs:
+        if len(run) == 1:
+            name, p, g = run[0]
+            groups.append((p, g, [name]))
+            continue
+        views = []
+        for k in (1, 2):  # the value, then the gradient
+            first = run[0][k]
+            start = (first.ctypes.data - first.base.ctypes.data) // first.itemsize
+            views.append(first.base[start:start + sum(e[k].size for e in run)])
+        groups.append((views[0], views[1], [e[0] for e in run]))
+    return groups
+
+
+def _split(flat, shapes):
+    """Views of consecutive pieces of ``flat`` with the given shapes."""
+    if len(shapes) == 1:
+        return [flat.reshape(shapes[0])]
+    out, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        out.append(flat[start:start + size].reshape(shape))
+        start += size
+    return out
 
 
 class SGD(Optimizer):
@@ -46,19 +108,23 @@ class SGD(Optimizer):
         self.momentum = in_unit_interval(momentum, "momentum")
         self.weight_decay = positive_float(weight_decay, "weight_decay", allow_zero=True)
 
+        self._velocity = None  # made at the first step with momentum
+        # Scratch for lr * v, one per group: saves allocating a parameter-sized array per step.
+        self._tmp = [np.empty_like(p) for p, _, _ in self._groups]
+
     def step(self):
         self.t += 1
-        for name, p, g in self.params:
+        if self.momentum and self._velocity is None:
+            self._velocity = self._zeros("velocity")
+        for i, (p, g, _) in enumerate(self._groups):
             if self.weight_decay:
                 g = g + self.weight_decay * p  # a new array: the stored gradient stays as is
             if self.momentum:
-                v = self.state[name].get("velocity")
-                if v is None:
-                    v = self.state[name]["velocity"] = np.zeros_like(p)
+                v = self._velocity[i]
                 v *= self.momentum
                 v += g
                 g = v
-            p -= self.lr * g
+            p -= np.multiply(g, self.lr, out=self._tmp[i])
 
 
 class Adam(Optimizer):
@@ -74,11 +140,9 @@ class Adam(Optimizer):
         self.beta2 = in_unit_interval(beta2, "beta2")
         self.eps = positive_float(eps, "eps")
         self.weight_decay = positive_float(weight_decay, "weight_decay", allow_zero=True)
-        for name, p, _ in self.params:
-            # m, v and one scratch buffer per parameter, allocated once: the step then makes no
-            # new arrays, which matters when it runs thousands of times a second.
-            self.state[name] = {"m": np.zeros_like(p), "v": np.zeros_like(p),
-                                "tmp": np.zeros_like(p)}
+        # m, v and one scratch buffer per group, allocated once: the step then makes no new
+        # arrays, which matters when it runs thousands of times a second.
+        self._m, self._v, self._tmp = self._zeros("m"), self._zeros("v"), self._zeros("tmp")
 
     def step(self):
         self.t += 1
@@ -88,9 +152,7 @@ class Adam(Optimizer):
         c2 = np.sqrt(1.0 - b2 ** self.t)
         step_size = self.lr * c2 / (1.0 - b1 ** self.t)
         eps = self.eps * c2
-        for name, p, g in self.params:
-            s = self.state[name]
-            m, v, tmp = s["m"], s["v"], s["tmp"]
+        for (p, g, _), m, v, tmp in zip(self._groups, self._m, self._v, self._tmp):
             if self.weight_decay:
                 g = g + self.weight_decay * p
             m *= b1
