@@ -192,3 +192,32 @@ def test_model_parameters_step_like_separate_arrays(make, rng):
             if key != "tmp":
                 assert arr.shape == v.shape
                 np.testing.assert_allclose(arr, opt_loose.state[name][key], rtol=1e-14, atol=1e-16)
+
+
+@pytest.mark.parametrize("select", [lambda ps: ps[2:], lambda ps: ps[::-1], lambda ps: ps[1:3],
+                                    lambda ps: [ps[0], ps[3]]])
+@pytest.mark.parametrize("cls", [SGD, Adam])
+def test_optimizer_on_some_parameters_only(select, cls, rng):
+    # e.g. fine-tuning the last layer: parameters left out must not move
+    model = mlp([3, 4, 2], "tanh", rng=0)
+    chosen = select(model.parameters())
+    names = {name for name, _, _ in chosen}
+    loose = [(name, v.copy(), g.copy()) for name, v, g in chosen]
+    before = {name: v.copy() for name, v, _ in model.parameters()}
+    opt, opt_loose = cls(chosen, lr=0.1), cls(loose, lr=0.1)
+    loss = nnlib.get_loss("mse")
+    X = rng.standard_normal((5, 3))
+    Y = model.prepare_targets(rng.standard_normal((5, 2)), loss)
+    for _ in range(2):
+        model.loss_and_gradients(X, Y, loss)
+        for (_, _, g), (_, _, g_loose) in zip(chosen, loose):
+            g_loose[...] = g
+        opt.step()
+        opt_loose.step()
+    for name, v, _ in model.parameters():
+        if name in names:
+            assert not np.array_equal(v, before[name])
+        else:
+            np.testing.assert_array_equal(v, before[name])
+    for (name, v, _), (_, v_loose, _) in zip(chosen, loose):
+        np.testing.assert_allclose(v, v_loose, rtol=1e-14, atol=1e-16, err_msg=name)
