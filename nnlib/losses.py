@@ -63,8 +63,12 @@ class Loss:
     def _gradient(self, y_hat, Y):
         raise NotImplementedError
 
-    def value_from_logits(self, Z, Y):
-        """Loss from the output layer's pre-activation ``Z`` (N, K); ``Y`` as from ``prepare``."""
+    def value_from_logits(self, Z, Y, y_hat=None):
+        """Loss from the output layer's pre-activation ``Z`` (N, K); ``Y`` as from ``prepare``.
+
+        ``y_hat``, the paired activation of ``Z``, may be passed when the caller has it: a loss
+        may use it to save work, but only where that gives the same value.
+        """
         raise NotImplementedError
 
     def delta(self, y_hat, Y):
@@ -88,7 +92,7 @@ class MeanSquaredError(Loss):
     def _gradient(self, y_hat, Y):
         return (y_hat - Y) * (2.0 / y_hat.size)
 
-    def value_from_logits(self, Z, Y):
+    def value_from_logits(self, Z, Y, y_hat=None):
         return self._value(Z, Y)  # identity output: the logits are the prediction
 
     def delta(self, y_hat, Y):
@@ -123,7 +127,7 @@ class BinaryCrossEntropy(Loss):
         P = np.clip(y_hat, eps, 1 - eps)
         return (P - Y) / (P * (1 - P)) / y_hat.size
 
-    def value_from_logits(self, Z, Y):
+    def value_from_logits(self, Z, Y, y_hat=None):
         # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z, and logaddexp(0, z) is exact
         # for z = +-1000 where log(s(z)) would be log(0).
         return float(np.mean(np.logaddexp(0.0, Z) - Y * Z))
@@ -166,7 +170,11 @@ class CrossEntropy(Loss):
         eps = np.finfo(y_hat.dtype).eps
         return -Y / np.clip(y_hat, eps, 1.0) / len(y_hat)
 
-    def value_from_logits(self, Z, Y):
+    def value_from_logits(self, Z, Y, y_hat=None):
+        if y_hat is not None and y_hat.min() >= np.finfo(y_hat.dtype).tiny:
+            # With no probability underflowed to 0 or to a subnormal, -log y_hat is as accurate
+            # as the sum below, in 3 NumPy calls instead of 7 (the training loop's loss).
+            return -float(np.vdot(Y, np.log(y_hat))) / len(Z)
         # -log softmax(z)_k = logsumexp(z) - z_k, unchanged when the row max m is taken out of
         # z first, which keeps exp <= 1.
         Zm = Z - Z.max(axis=1, keepdims=True)

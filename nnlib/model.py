@@ -99,7 +99,7 @@ class Sequential:
         """
         y_hat = self.forward(X)
         if loss.pairs_with == self.output_activation:
-            value = loss.value_from_logits(self.layers[-1].cache["Z"], Y)
+            value = loss.value_from_logits(self.layers[-1].cache["Z"], Y, y_hat=y_hat)
             self.backward(loss.delta(y_hat, Y), fused=True, input_grad=False)
         else:
             value = loss._value(y_hat, Y)
