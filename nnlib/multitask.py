@@ -77,15 +77,16 @@ class MultiTask:
             weights = {name: loss_weights.get(name, 1.0) for name in names}
         elif isinstance(loss_weights, (list, tuple)):
             if len(loss_weights) != len(names):
-                raise ValueError(f"loss_weights must hold {len(names)} numbers (one per head "
-                                 f"{names}), got {len(loss_weights)}")
+                raise ValueError(f"loss_weights must hold one number per head {names}, "
+                                 f"got {len(loss_weights)} numbers")
             weights = dict(zip(names, loss_weights))
         else:
-            raise TypeError(f"loss_weights must be a dict {{head: weight}} or None, "
-                            f"got {type(loss_weights).__name__}")
+            raise TypeError(f"loss_weights must be a dict {{head: weight}}, a sequence in head "
+                            f"order or None, got {type(loss_weights).__name__}")
         for name, w in weights.items():
-            if isinstance(w, bool) or not isinstance(w, numbers.Real) or not np.isfinite(w) \
-                    or w < 0:
+            if isinstance(w, bool) or not isinstance(w, numbers.Real):
+                raise TypeError(f"loss_weights[{name!r}] must be a number, got {w!r}")
+            if not np.isfinite(w) or w < 0:
                 raise ValueError(f"loss_weights[{name!r}] must be a finite number >= 0, got {w!r}")
         if not any(w > 0 for w in weights.values()):
             raise ValueError(f"loss_weights must give at least one head a weight > 0, "

@@ -246,6 +246,12 @@ def test_constructor_checks():
         MultiTask(trunk, {"a": shared, "b": shared})
     with pytest.raises(ValueError, match=r"loss_weights\['a'\] must be a finite number >= 0"):
         MultiTask(trunk, {"a": Dense(4, 1)}, {"a": -1.0})
+    with pytest.raises(TypeError, match=r"loss_weights\['a'\] must be a number"):
+        MultiTask(trunk, {"a": Dense(4, 1)}, {"a": "1"})
+    with pytest.raises(TypeError, match="loss_weights must be a dict"):
+        MultiTask(trunk, {"a": Dense(4, 1)}, 1.0)
+    with pytest.raises(ValueError, match=r"one number per head \['a'\], got 2"):
+        MultiTask(trunk, {"a": Dense(4, 1)}, (1.0, 2.0))
     with pytest.raises(ValueError, match="loss_weights must be keyed by the head names"):
         MultiTask(trunk, {"a": Dense(4, 1)}, {"b": 1.0})
     with pytest.raises(ValueError, match="at least one head a weight > 0"):
