@@ -7,6 +7,7 @@ data -> DataLoader -> Sequential (Dense layers -> activations) -> loss -> backwa
 ``import nnlib`` needs only NumPy; ``nnlib.datasets.load_iris_petals`` imports scikit-learn and
 ``nnlib.plot`` imports matplotlib when they are used.
 """
+from . import datasets
 from .activations import ACTIVATIONS, Activation, get_activation, sigmoid, softmax
 from .data import DataLoader
 from .gradcheck import check_model_gradients, numerical_gradient, relative_error

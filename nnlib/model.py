@@ -1,5 +1,6 @@
 """Sequential: layers applied one after another, with backward in reverse order."""
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -204,9 +205,8 @@ class Sequential:
         return {"type": "Sequential", "layers": [layer.config() for layer in self.layers]}
 
     def save(self, path):
-        """Write the architecture (as JSON text) and the weights to a NumPy ``.npz`` file."""
-        arrays = {f"param.{name}": v for name, v, _ in self.parameters()}
-        np.savez(path, config=np.array(json.dumps(self.config())), **arrays)
+        """Write the architecture and the weights to a NumPy ``.npz`` file; returns its path."""
+        return save_model(self, path)
 
     @classmethod
     def from_config(cls, config):
@@ -243,8 +243,26 @@ def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=N
     return Sequential(layers)
 
 
+def save_model(model, path):
+    """Write ``model.config()`` as JSON text and every parameter as ``param.<name>`` to ``path``.
+
+    Only plain arrays are stored (no pickled objects), so the file loads with
+    ``allow_pickle=False``. NumPy appends ``.npz`` when ``path`` lacks it; the path written is
+    returned.
+    """
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")
+    arrays = {f"param.{name}": v for name, v, _ in model.parameters()}
+    np.savez(path, config=np.array(json.dumps(model.config())), **arrays)
+    return path
+
+
 def load(path):
     """Load a model written by ``save``; predictions are bit-identical to the saved model's."""
+    path = Path(path)
+    if path.suffix != ".npz" and not path.exists():
+        path = path.with_name(path.name + ".npz")  # as save() wrote it
     with np.load(path, allow_pickle=False) as f:
         config = json.loads(str(f["config"]))
         weights = {k[len("param."):]: f[k] for k in f.files if k.startswith("param.")}

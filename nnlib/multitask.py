@@ -12,7 +12,6 @@ protocol as ``Sequential`` (``resolve_loss``, ``prepare_targets``, ``loss_and_gr
 with it unchanged. Losses, targets and metrics are dicts keyed by head name; targets may also
 be a tuple in head order (as a ``DataLoader`` carries them).
 """
-import json
 import numbers
 
 import numpy as np
@@ -20,7 +19,7 @@ import numpy as np
 from ._checks import as_array
 from .losses import get_loss
 from .metrics import compute_metrics, output_to_labels
-from .model import Sequential, dense_from_config
+from .model import Sequential, dense_from_config, save_model
 
 
 def _as_sequential(part, name):
@@ -312,9 +311,8 @@ class MultiTask:
                 "loss_weights": self.loss_weights}
 
     def save(self, path):
-        """Write the architecture (as JSON text) and the weights to a NumPy ``.npz`` file."""
-        arrays = {f"param.{name}": v for name, v, _ in self.parameters()}
-        np.savez(path, config=np.array(json.dumps(self.config())), **arrays)
+        """Write the architecture and the weights to a NumPy ``.npz`` file; returns its path."""
+        return save_model(self, path)
 
     @classmethod
     def from_config(cls, config):

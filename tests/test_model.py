@@ -256,3 +256,15 @@ def test_set_weights_bad_input():
     bad[0] = np.zeros((3, 2))
     with pytest.raises(ValueError, match=r"weights for 0.W must have shape \(2, 3\), got \(3, 2\)"):
         model.set_weights(bad)
+
+
+def test_save_adds_the_npz_suffix_and_load_finds_it(tmp_path):
+    model = nnlib.mlp([3, 4, 2], "tanh", "softmax", rng=0)
+    path = model.save(tmp_path / "model")
+    assert path == tmp_path / "model.npz" and path.exists()
+    X = np.random.default_rng(1).normal(size=(5, 3))
+    np.testing.assert_array_equal(nnlib.load(tmp_path / "model").predict(X), model.predict(X))
+
+
+def test_datasets_module_comes_with_import_nnlib():
+    assert callable(nnlib.datasets.make_four_circles)
