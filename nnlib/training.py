@@ -78,7 +78,7 @@ def fit(model, loss, optimizer, loader, epochs, *, validation_data=None, metrics
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, epochs + 1):
             total, count = 0.0, 0
-            for batch, (Xb, Yb) in enumerate(loader.batches(X, Y, reuse=True), start=1):
+            for batch, (Xb, Yb) in enumerate(loader.batches(X, Y), start=1):
                 value = model.loss_and_gradients(Xb, Yb, loss)
                 if not math.isfinite(value):
                     _diverged(f"the training loss became {value} at epoch {epoch}, batch {batch}",
