@@ -20,7 +20,6 @@ cross-entropy:
 import argparse
 import contextlib
 import gc
-import math
 import platform
 import resource
 import statistics
@@ -232,11 +231,14 @@ def run_config(problem, dtype, n_threads, contenders, repeats, quick, n_override
     return rows
 
 
-def print_table(rows):
+def print_header():
     head = (f"{'problem':<7} {'dtype':<8} {'thr':>3}  {'contender':<13} {'samples/s':>11} "
             f"{'GFLOP/s':>8} {'of GEMM':>8} {'nnlib is':>9}")
     print(head)
     print("-" * len(head))
+
+
+def print_rows(rows):
     for r in rows:
         who = r["name"] if r["opt"] == "-" else f"{r['name']} {r['opt']}"
         of_gemm = f"{r['of_gemm']:.2f}" if "of_gemm" in r else ""
@@ -395,15 +397,19 @@ def main(argv=None):
     print("'of GEMM' = matrix-product time / training time; "
           "'nnlib is' = nnlib (same optimizer) samples/s / this row's.\n")
 
-    rows = []
     for problem in args.problems:
         print(f"{problem}: {PROBLEMS[problem]['title']}")
+    print()
+    print_header()
+    rows = []
+    for problem in args.problems:
         for dtype in args.dtypes:
             for n_threads in args.threads:
-                rows += run_config(problem, dtype, n_threads, contenders, args.repeats,
-                                   args.quick, args.samples)
-    print()
-    print_table(rows)
+                new = run_config(problem, dtype, n_threads, contenders, args.repeats,
+                                 args.quick, args.samples)
+                print_rows(new)
+                sys.stdout.flush()
+                rows += new
     headline = min(args.threads)
     lines = check_targets(rows, headline)
     if lines:

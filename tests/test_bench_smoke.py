@@ -1,9 +1,14 @@
-"""The benchmark script runs end to end on a tiny size, so it cannot rot (timings not checked)."""
+"""The benchmark runs end to end on a tiny size, so it cannot rot (timings are not checked);
+and the fast paths it measures give the same numbers as the plain ones."""
 import importlib.util
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+import nnlib
+import nnlib.data
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py"
 TINY = ["--quick", "--repeats", "1", "--threads", "1", "--samples", "256"]
@@ -45,3 +50,62 @@ def test_bench_without_torch_says_it_was_skipped(bench, capsys, monkeypatch):
 def test_bench_rejects_unknown_names(bench):
     with pytest.raises(SystemExit):
         bench.parse_args(["--problems", "huge"])
+
+
+# -- the fast paths the benchmark measures give the same numbers as the plain ones -------------
+def _unpacked_copy(model):
+    """(name, value, grad) triples holding separate copies: the optimizer's per-array path."""
+    return [(n, v.copy(), g.copy()) for n, v, g in model.parameters()]
+
+
+@pytest.mark.parametrize("make", [
+    lambda ps: nnlib.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    lambda ps: nnlib.Adam(ps, lr=0.01, weight_decay=0.01),
+])
+def test_whole_model_update_equals_per_array_update(make):
+    model = nnlib.mlp([5, 7, 3], "tanh", "softmax", rng=0, dtype=np.float32)
+    assert len({v.base.ctypes.data for _, v, _ in model.parameters()}) == 1  # one buffer
+    loose = _unpacked_copy(model)
+    fast, slow = make(model.parameters()), make(loose)
+    assert len(fast._groups) == 1 and len(slow._groups) == 4
+    X = np.random.default_rng(0).standard_normal((8, 5)).astype(np.float32)
+    loss = nnlib.get_loss("cross_entropy")
+    Y = model.prepare_targets(np.arange(8) % 3, loss)
+    for _ in range(3):
+        model.loss_and_gradients(X, Y, loss)
+        for (_, _, g), (_, _, g_loose) in zip(model.parameters(), loose):
+            g_loose[...] = g
+        fast.step()
+        slow.step()
+    for (name, v, _), (_, w, _) in zip(model.parameters(), loose):
+        np.testing.assert_array_equal(v, w)
+        assert v.dtype == np.float32
+        for key, state in fast.state[name].items():
+            assert state.shape == v.shape
+            if key != "tmp":
+                np.testing.assert_array_equal(state, slow.state[name][key])
+
+
+def test_cross_entropy_value_from_probabilities_matches_logits():
+    ce = nnlib.get_loss("cross_entropy")
+    rng = np.random.default_rng(0)
+    for scale in (1.0, 1000.0):  # the second underflows: the exact logits path is taken
+        Z = scale * rng.standard_normal((16, 4))
+        Y = ce.prepare(rng.integers(0, 4, 16), 4, np.float64)
+        value = ce.value_from_logits(Z, Y, y_hat=nnlib.softmax(Z))
+        np.testing.assert_allclose(value, ce.value_from_logits(Z, Y), rtol=1e-13)
+
+
+def test_large_data_shuffled_batch_by_batch_gives_the_same_batches(monkeypatch):
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.arange(20)
+
+    def epochs():
+        loader = nnlib.DataLoader(X, y, batch_size=6, shuffle=True, rng=3)
+        return [(Xb.copy(), yb.copy()) for _ in range(2) for Xb, yb in loader]
+
+    whole = epochs()
+    monkeypatch.setattr(nnlib.data, "EPOCH_GATHER_BYTES", 0)
+    for (a, b), (c, d) in zip(whole, epochs()):
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(b, d)
