@@ -31,6 +31,14 @@ def _diverged(what, optimizer):
                                 f"(lr={lr} now), or standardise the inputs and targets.")
 
 
+def _targets(model, y, loss, n, name):
+    """``model.prepare_targets`` whose errors say which of fit's arguments held the targets."""
+    try:
+        return model.prepare_targets(y, loss, n=n)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{name}: {exc}") from None
+
+
 def fit(model, loss, optimizer, loader, epochs, *, validation_data=None, metrics=(),
         patience=None, min_delta=0.0, restore_best_weights=True, verbose=False):
     """Train ``model`` in place and return its ``History``.
@@ -60,14 +68,14 @@ def fit(model, loss, optimizer, loader, epochs, *, validation_data=None, metrics
     if loader.y is None:
         raise ValueError("loader must carry targets: build it as DataLoader(X, y, ...), got y=None")
     X = model._check_X(loader.X, "loader.X")
-    Y = model.prepare_targets(loader.y, loss, n=len(X))
+    Y = _targets(model, loader.y, loss, len(X), "loader.y")
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise TypeError("validation_data must be a pair (X_val, y_val), "
                             f"got {type(validation_data).__name__}")
         X_val, y_val = validation_data
         X_val = model._check_X(X_val, "validation_data[0]")
-        model.prepare_targets(y_val, loss, n=len(X_val))  # fail now, not after epoch 1
+        _targets(model, y_val, loss, len(X_val), "validation_data[1]")  # fail now, not later
     every = int(verbose)
 
     history = History(loss=[])

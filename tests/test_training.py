@@ -291,3 +291,15 @@ def test_bad_loader_data():
         fit(model, "cross_entropy", opt, DataLoader(np.zeros((4, 3)), np.zeros(4)), 1)
     with pytest.raises(ValueError, match=r"y labels must be in \[0, 1\] for 2 outputs, got labels in \[0, 5\]"):
         fit(model, "cross_entropy", opt, DataLoader(np.zeros((4, 2)), np.array([0, 1, 5, 1])), 1)
+
+
+def test_bad_targets_name_the_argument_of_fit_that_held_them():
+    X = np.random.default_rng(0).normal(size=(8, 3))
+    model = nnlib.mlp([3, 4, 2], "tanh", "softmax", rng=0)
+    opt = nnlib.SGD(model.parameters(), lr=0.1)
+    loader = nnlib.DataLoader(X, np.array([0, 1] * 4), batch_size=4)
+    with pytest.raises(ValueError, match=r"validation_data\[1\].*labels must be in \[0, 1\]"):
+        nnlib.fit(model, "cross_entropy", opt, loader, 1, validation_data=(X, np.full(8, 5)))
+    bad = nnlib.DataLoader(X, np.array([0, 1, 2, 0, 1, 0, 1, 0]), batch_size=4)
+    with pytest.raises(ValueError, match=r"loader\.y.*labels must be in \[0, 1\]"):
+        nnlib.fit(model, "cross_entropy", opt, bad, 1)
