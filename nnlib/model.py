@@ -10,7 +10,62 @@ from .losses import get_loss
 from .metrics import compute_metrics, output_to_labels
 
 
-class Sequential:
+class Model:
+    """What every model shares: its parameters' gradients, weights in and out, a summary, a file.
+
+    A subclass provides ``parameters()`` (live ``(name, value, grad)`` triples), ``dtype``,
+    ``n_in`` and ``config()``.
+    """
+
+    def zero_grad(self):
+        """Set every gradient to zero (backward overwrites them, so training needs no call)."""
+        for _, _, g in self.parameters():
+            g.fill(0)
+
+    def n_parameters(self):
+        return sum(v.size for _, v, _ in self.parameters())
+
+    def get_weights(self):
+        """Copies of every parameter, in ``parameters()`` order."""
+        return [v.copy() for _, v, _ in self.parameters()]
+
+    def set_weights(self, weights):
+        """Copy ``weights`` (as from ``get_weights``) into the live parameter arrays."""
+        params = self.parameters()
+        if len(weights) != len(params):
+            raise ValueError(f"weights must hold {len(params)} arrays, got {len(weights)}")
+        for (name, v, _), w in zip(params, weights):
+            w = np.asarray(w)
+            if w.shape != v.shape:
+                raise ValueError(f"weights for {name} must have shape {v.shape}, got {w.shape}")
+            v[...] = w
+
+    def save(self, path):
+        """Write the architecture and the weights to a NumPy ``.npz`` file; returns its path."""
+        return save_model(self, path)
+
+    def _summary(self, parts, first_header="#", footer=()):
+        """A table of layers, output shapes and parameter counts for ``[(prefix, layers)]``."""
+        rows = [(first_header, "layer", "activation", "output shape", "parameters")]
+        for prefix, layers in parts:
+            for i, layer in enumerate(layers):
+                rows.append((f"{prefix}{i}", f"Dense({layer.n_in} -> {layer.n_out})",
+                             layer.activation.name, f"(N, {layer.n_out})",
+                             f"{layer.n_parameters():,}"))
+        widths = [max(len(r[c]) for r in rows) for c in range(5)]
+        line = "-" * (sum(widths) + 8)
+
+        def fmt(row):  # left-align the text columns, right-align the counts
+            return "  ".join(s.ljust(w) if c < 4 else s.rjust(w)
+                             for c, (s, w) in enumerate(zip(row, widths)))
+
+        body = [fmt(rows[0]), line] + [fmt(r) for r in rows[1:]] + [line]
+        body.append(f"total parameters: {self.n_parameters():,}   input: (N, {self.n_in})   "
+                    f"dtype: {self.dtype}")
+        return "\n".join(body + list(footer))
+
+
+class Sequential(Model):
     """A stack of layers. ``forward`` maps ``(N, D)`` to ``(N, K)``; ``backward`` goes back."""
 
     def __init__(self, layers):
@@ -121,13 +176,6 @@ class Sequential:
         return [(f"{i}.{k}", layer.params[k], layer.grads[k])
                 for i, layer in enumerate(self.layers) for k in layer.params]
 
-    def zero_grad(self):
-        for _, _, g in self.parameters():
-            g.fill(0)
-
-    def n_parameters(self):
-        return sum(layer.n_parameters() for layer in self.layers)
-
     # -- prediction -------------------------------------------------------------------------
     def _check_X(self, X, name="X"):
         X = as_array(X, name, ndim=2, dtype=self.dtype)
@@ -164,49 +212,16 @@ class Sequential:
         out.update(compute_metrics(metrics, y, y_hat))
         return out
 
-    # -- weights, summary, files ------------------------------------------------------------
-    def get_weights(self):
-        """Copies of every parameter, in ``parameters()`` order."""
-        return [v.copy() for _, v, _ in self.parameters()]
-
-    def set_weights(self, weights):
-        """Copy ``weights`` (as from ``get_weights``) into the live parameter arrays."""
-        params = self.parameters()
-        if len(weights) != len(params):
-            raise ValueError(f"weights must hold {len(params)} arrays, got {len(weights)}")
-        for (name, v, _), w in zip(params, weights):
-            w = np.asarray(w)
-            if w.shape != v.shape:
-                raise ValueError(f"weights for {name} must have shape {v.shape}, got {w.shape}")
-            v[...] = w
-
+    # -- summary and files -------------------------------------------------------------------
     def summary(self):
         """A table of layers, output shapes and parameter counts, as a string."""
-        rows = [("#", "layer", "activation", "output shape", "parameters")]
-        for i, layer in enumerate(self.layers):
-            rows.append((str(i), f"Dense({layer.n_in} -> {layer.n_out})", layer.activation.name,
-                         f"(N, {layer.n_out})", f"{layer.n_parameters():,}"))
-        widths = [max(len(r[c]) for r in rows) for c in range(5)]
-        line = "-" * (sum(widths) + 8)
-
-        def fmt(row):  # left-align the text columns, right-align the counts
-            return "  ".join(s.ljust(w) if c < 4 else s.rjust(w)
-                             for c, (s, w) in enumerate(zip(row, widths)))
-
-        body = [fmt(rows[0]), line] + [fmt(r) for r in rows[1:]] + [line]
-        body.append(f"total parameters: {self.n_parameters():,}   input: (N, {self.n_in})   "
-                    f"dtype: {self.dtype}")
-        return "\n".join(body)
+        return self._summary([("", self.layers)])
 
     def __repr__(self):
         return "Sequential([\n" + "".join(f"    {layer!r},\n" for layer in self.layers) + "])"
 
     def config(self):
         return {"type": "Sequential", "layers": [layer.config() for layer in self.layers]}
-
-    def save(self, path):
-        """Write the architecture and the weights to a NumPy ``.npz`` file; returns its path."""
-        return save_model(self, path)
 
     @classmethod
     def from_config(cls, config):

@@ -19,7 +19,7 @@ import numpy as np
 from ._checks import as_array
 from .losses import get_loss
 from .metrics import compute_metrics, output_to_labels
-from .model import Sequential, dense_from_config, save_model
+from .model import Model, Sequential, dense_from_config
 
 
 def _as_sequential(part, name):
@@ -34,7 +34,7 @@ def _as_sequential(part, name):
                     f"got {type(part).__name__}")
 
 
-class MultiTask:
+class MultiTask(Model):
     """A shared trunk and named heads: ``forward`` maps ``(N, D)`` to ``{head: (N, K_h)}``.
 
     trunk:        a ``Sequential`` or a list of layers, ``(N, D) -> (N, F)``.
@@ -188,13 +188,6 @@ class MultiTask:
             params += [(f"head.{name}.{k}", v, g) for k, v, g in head.parameters()]
         return params
 
-    def zero_grad(self):
-        for _, _, g in self.parameters():
-            g.fill(0)
-
-    def n_parameters(self):
-        return self.trunk.n_parameters() + sum(h.n_parameters() for h in self.heads.values())
-
     # -- prediction -------------------------------------------------------------------------
     def _check_X(self, X, name="X"):
         return self.trunk._check_X(X, name)
@@ -259,44 +252,13 @@ class MultiTask:
                 out[f"{name}_{k}"] = v
         return out
 
-    # -- weights, summary, files ------------------------------------------------------------
-    def get_weights(self):
-        """Copies of every parameter, in ``parameters()`` order."""
-        return [v.copy() for _, v, _ in self.parameters()]
-
-    def set_weights(self, weights):
-        """Copy ``weights`` (as from ``get_weights``) into the live parameter arrays."""
-        params = self.parameters()
-        if len(weights) != len(params):
-            raise ValueError(f"weights must hold {len(params)} arrays, got {len(weights)}")
-        for (name, v, _), w in zip(params, weights):
-            w = np.asarray(w)
-            if w.shape != v.shape:
-                raise ValueError(f"weights for {name} must have shape {v.shape}, got {w.shape}")
-            v[...] = w
-
+    # -- summary and files -------------------------------------------------------------------
     def summary(self):
         """A table of the trunk's and each head's layers, shapes and parameter counts."""
-        rows = [("part", "layer", "activation", "output shape", "parameters")]
-        parts = [("trunk", self.trunk)] + [(f"head.{n}", h) for n, h in self.heads.items()]
-        for part, seq in parts:
-            for i, layer in enumerate(seq.layers):
-                rows.append((f"{part}.{i}", f"Dense({layer.n_in} -> {layer.n_out})",
-                             layer.activation.name, f"(N, {layer.n_out})",
-                             f"{layer.n_parameters():,}"))
-        widths = [max(len(r[c]) for r in rows) for c in range(5)]
-        line = "-" * (sum(widths) + 8)
-
-        def fmt(row):
-            return "  ".join(s.ljust(w) if c < 4 else s.rjust(w)
-                             for c, (s, w) in enumerate(zip(row, widths)))
-
+        parts = [("trunk.", self.trunk.layers)]
+        parts += [(f"head.{n}.", h.layers) for n, h in self.heads.items()]
         weights = ", ".join(f"{n}: {w:g}" for n, w in self.loss_weights.items())
-        body = [fmt(rows[0]), line] + [fmt(r) for r in rows[1:]] + [line]
-        body.append(f"total parameters: {self.n_parameters():,}   input: (N, {self.n_in})   "
-                    f"dtype: {self.dtype}")
-        body.append(f"loss weights: {weights}")
-        return "\n".join(body)
+        return self._summary(parts, first_header="part", footer=[f"loss weights: {weights}"])
 
     def __repr__(self):
         heads = ", ".join(f"{n!r}: {[la for la in h.layers]}" for n, h in self.heads.items())
@@ -309,10 +271,6 @@ class MultiTask:
                 "heads": [[name, [layer.config() for layer in h.layers]]
                           for name, h in self.heads.items()],
                 "loss_weights": self.loss_weights}
-
-    def save(self, path):
-        """Write the architecture and the weights to a NumPy ``.npz`` file; returns its path."""
-        return save_model(self, path)
 
     @classmethod
     def from_config(cls, config):
