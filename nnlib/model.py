@@ -149,18 +149,31 @@ class Sequential(Model):
     def loss_and_gradients(self, X, Y, loss):
         """One forward and backward pass on a batch; returns the loss as a float.
 
-        ``Y`` must already be prepared by ``loss.prepare``. When the loss pairs with the output
-        activation (softmax + cross-entropy, sigmoid + binary cross-entropy, identity + MSE),
-        the stable fused value and the gradient (y_hat - y) / N are used.
+        ``Y`` must already be prepared by ``loss.prepare``.
         """
-        y_hat = self.forward(X)
-        if loss.pairs_with == self.output_activation:
-            value = loss.value_from_logits(self.layers[-1].cache["Z"], Y, y_hat=y_hat)
-            self.backward(loss.delta(y_hat, Y), fused=True, input_grad=False)
-        else:
-            value = loss._value(y_hat, Y)
-            self.backward(loss._gradient(y_hat, Y), input_grad=False)
+        self.forward(X)
+        value, dY, fused = self.output_loss(Y, loss)
+        self.backward(dY, fused=fused, input_grad=False)
         return value
+
+    def output_loss(self, Y, loss):
+        """The loss of the last forward pass and its gradient: ``(value, dY, fused)``.
+
+        When the loss pairs with the output activation (softmax + cross-entropy, sigmoid +
+        binary cross-entropy, identity + MSE), ``dY`` is the fused dL/dZ = (y_hat - y) / N and
+        ``fused`` is True; otherwise ``dY`` is dL/dy_hat.
+        """
+        y_hat = self.layers[-1].cache["A"]
+        if loss.pairs_with == self.output_activation:
+            return self.output_value(Y, loss), loss.delta(y_hat, Y), True
+        return self.output_value(Y, loss), loss._gradient(y_hat, Y), False
+
+    def output_value(self, Y, loss):
+        """The loss of the last forward pass; from the logits Z (stable for any Z) when paired."""
+        last = self.layers[-1].cache
+        if loss.pairs_with == self.output_activation:
+            return loss.value_from_logits(last["Z"], Y, y_hat=last["A"])
+        return loss._value(last["A"], Y)
 
     @staticmethod
     def resolve_loss(loss):
@@ -205,10 +218,7 @@ class Sequential(Model):
         X = self._check_X(X)
         Y = self.prepare_targets(y, loss, n=len(X))
         y_hat = self.forward(X)
-        if loss.pairs_with == self.output_activation:
-            out = {"loss": loss.value_from_logits(self.layers[-1].cache["Z"], Y)}
-        else:
-            out = {"loss": loss._value(y_hat, Y)}
+        out = {"loss": self.output_value(Y, loss)}
         out.update(compute_metrics(metrics, y, y_hat))
         return out
 

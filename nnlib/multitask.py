@@ -148,15 +148,6 @@ class MultiTask(Model):
                 raise type(err)(f"targets of head {name!r}: {err}") from None
         return out
 
-    def _head_loss(self, name, Y, losses):
-        """Head ``name``'s loss and dL/d(output) after its forward; fused when the pair allows."""
-        head, loss = self.heads[name], losses[name]
-        y_hat = head.layers[-1].cache["A"]
-        if loss.pairs_with == head.output_activation:
-            return loss.value_from_logits(head.layers[-1].cache["Z"], Y), \
-                loss.delta(y_hat, Y), True
-        return loss._value(y_hat, Y), loss._gradient(y_hat, Y), False
-
     def loss_and_gradients(self, X, Y, losses):
         """One forward and backward pass on a batch; returns the weighted total loss (float).
 
@@ -169,7 +160,7 @@ class MultiTask(Model):
         total, dH = 0.0, None
         for name, head in self.heads.items():
             w = self.loss_weights[name]
-            value, grad, fused = self._head_loss(name, Y[name], losses)
+            value, grad, fused = head.output_loss(Y[name], losses[name])
             total += w * value
             if w != 1.0:
                 grad = grad * w
@@ -243,7 +234,7 @@ class MultiTask(Model):
         outputs = self.forward(X)
         out = {"loss": 0.0}
         for name in self.heads:
-            value = self._head_loss(name, Y[name], losses)[0]
+            value = self.heads[name].output_value(Y[name], losses[name])
             out["loss"] += self.loss_weights[name] * value
             out[f"{name}_loss"] = value
         for name, names in metrics.items():
