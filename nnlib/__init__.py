@@ -23,6 +23,7 @@ from .training import History, TrainingDivergedError, fit
 __version__ = "0.1.0"
 
 __all__ = [
+    "datasets",
     "ACTIVATIONS", "Activation", "get_activation", "sigmoid", "softmax",
     "DataLoader",
     "check_model_gradients", "numerical_gradient", "relative_error",

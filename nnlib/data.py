@@ -1,9 +1,8 @@
 """DataLoader: mini-batches of rows, optionally shuffled afresh every epoch."""
 import math
 
-import numpy as np
 
-from ._checks import as_array, positive_int, same_rows
+from ._checks import as_array, positive_int
 from .layers import as_rng
 
 
@@ -13,21 +12,20 @@ EPOCH_GATHER_BYTES = 4 * 2**20
 
 def _check_targets(y, n):
     """y may be None, an array, a tuple of arrays, or a dict of arrays, each with n rows."""
+    def check(v, name):
+        arr = as_array(v, name, ndim=(1, 2))
+        if len(arr) != n:
+            raise ValueError(f"X and {name} must have the same number of rows, "
+                             f"got {n} and {len(arr)}")
+        return arr
+
     if y is None:
         return None
     if isinstance(y, dict):
-        out = {k: as_array(v, f"y[{k!r}]", ndim=(1, 2)) for k, v in y.items()}
-        for k, v in out.items():
-            same_rows(np.empty(n), v, "X", f"y[{k!r}]")
-        return out
+        return {k: check(v, f"y[{k!r}]") for k, v in y.items()}
     if isinstance(y, tuple):
-        out = tuple(as_array(v, f"y[{i}]", ndim=(1, 2)) for i, v in enumerate(y))
-        for i, v in enumerate(out):
-            same_rows(np.empty(n), v, "X", f"y[{i}]")
-        return out
-    arr = as_array(y, "y", ndim=(1, 2))
-    same_rows(np.empty(n), arr, "X", "y")
-    return arr
+        return tuple(check(v, f"y[{i}]") for i, v in enumerate(y))
+    return check(y, "y")
 
 
 def _take(y, idx):

@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 
-import nnlib
 from nnlib import check_model_gradients, mlp, numerical_gradient, relative_error
 
 
