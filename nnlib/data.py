@@ -1,7 +1,6 @@
 """DataLoader: mini-batches of rows, optionally shuffled afresh every epoch."""
 import math
 
-
 from ._checks import as_array, positive_int
 from .layers import as_rng
 
