@@ -8,18 +8,23 @@ contender of a repeat alike, mostly cancels.
   .venv/bin/python benchmarks/bench.py              # the full run (3-4 minutes on 2 cores)
   .venv/bin/python benchmarks/bench.py --quick      # fewer repeats and epochs
   .venv/bin/python benchmarks/bench.py --threads 1 --problems large --dtypes float32
+  .venv/bin/python benchmarks/bench.py --profile    # where nnlib's time goes, per function
 
 Contenders, all training with shuffled mini-batches, ReLU hidden layers and softmax +
 cross-entropy:
   gemm     the network's matrix products alone (forward, dL/dW and dL/dX except for the input),
            NumPy at the same shapes, into preallocated outputs: the limit for a NumPy library.
   nnlib    mlp + DataLoader + SGD/Adam + nnlib.fit, exactly what a learner writes.
+  numpy    the same training written out as one flat loop of NumPy calls, with no library
+           around it (same weights, batches and arithmetic, so it ends with the same weights):
+           what the maths costs in NumPy before any structure is added.
   sklearn  MLPClassifier(solver='sgd' or 'adam'), same layers, batch size and epochs.
   torch    the same net as torch.nn.Sequential with a plain training loop (when installed).
 """
 import argparse
 import contextlib
 import gc
+import math
 import platform
 import resource
 import statistics
@@ -46,7 +51,7 @@ PROBLEMS = {
     "large": dict(title="synthetic 784-256-256-10, batch 256", sizes=[784, 256, 256, 10],
                   batch=256, epochs=(2, 1), n=(8192, 4096)),
 }
-CONTENDERS = ("gemm", "nnlib", "sklearn", "torch")
+CONTENDERS = ("gemm", "nnlib", "numpy", "sklearn", "torch")
 
 
 # -- data -------------------------------------------------------------------------------------
@@ -129,6 +134,75 @@ def time_nnlib(sizes, batch, X, y, epochs, opt):
     return elapsed
 
 
+def train_numpy(sizes, batch, X, y, epochs, opt, flat):
+    """Train in place the parameters in ``flat`` (nnlib's packed layout) with a flat NumPy loop.
+
+    The same arithmetic as nnlib, call for call, in the same order, with the loader's shuffles:
+    only the classes, checks and bookkeeping are gone. Returns the last epoch's mean loss.
+    """
+    grad, n, n_layers = np.empty_like(flat), len(X), len(sizes) - 1
+    Ws, bs, dWs, dbs, start = [], [], [], [], 0
+    for d, m in zip(sizes[:-1], sizes[1:]):  # W (d, m) then b (m,), back to back
+        for buf, W_list, b_list in ((flat, Ws, bs), (grad, dWs, dbs)):
+            W_list.append(buf[start:start + d * m].reshape(d, m))
+            b_list.append(buf[start + d * m:start + d * m + m])
+        start += d * m + m
+    Y = np.eye(sizes[-1], dtype=X.dtype)[y]  # one-hot targets, once
+    rng = np.random.default_rng(0)  # the DataLoader's seed: the same permutations
+    gather_epoch = X.nbytes <= nnlib.data.EPOCH_GATHER_BYTES
+    b1, b2, eps = 0.9, 0.999, 1e-8  # Adam's defaults
+    m1, m2, tmp = np.zeros_like(flat), np.zeros_like(flat), np.empty_like(flat)
+    t = 0
+    for _ in range(epochs):
+        perm, total = rng.permutation(n), 0.0
+        Xs, Ys = (X[perm], Y[perm]) if gather_epoch else (X, Y)
+        for s in range(0, n, batch):
+            t += 1
+            rows = slice(s, s + batch) if gather_epoch else perm[s:s + batch]
+            A, Zs, Yb = [Xs[rows]], [], Ys[rows]
+            for i in range(n_layers):
+                Z = A[i] @ Ws[i]
+                Z += bs[i]
+                Zs.append(Z)
+                A.append(np.maximum(Z, 0.0) if i < n_layers - 1 else None)
+            P = Z - Z.max(axis=1, keepdims=True)  # softmax
+            np.exp(P, out=P)
+            P /= P.sum(axis=1, keepdims=True)
+            total += -float(np.vdot(Yb, np.log(P)))
+            D = P - Yb  # dL/dZ of softmax + cross-entropy
+            D /= len(P)
+            for i in range(n_layers - 1, -1, -1):
+                np.matmul(A[i].T, D, out=dWs[i])
+                D.sum(axis=0, out=dbs[i])
+                if i:
+                    D = (D @ Ws[i].T) * (Zs[i - 1] > 0)
+            if opt == "sgd":  # m1 is the velocity
+                m1 *= MOMENTUM
+                m1 += grad
+                flat -= np.multiply(m1, SGD_LR, out=tmp)
+            else:  # Adam, with the bias corrections folded in as nnlib folds them
+                c2 = math.sqrt(1.0 - b2 ** t)
+                m1 *= b1
+                m1 += np.multiply(grad, 1.0 - b1, out=tmp)
+                m2 *= b2
+                np.multiply(grad, grad, out=tmp)
+                tmp *= 1.0 - b2
+                m2 += tmp
+                np.sqrt(m2, out=tmp)
+                tmp += eps * c2
+                np.divide(m1, tmp, out=tmp)
+                tmp *= ADAM_LR * c2 / (1.0 - b1 ** t)
+                flat -= tmp
+    return total / n
+
+
+def time_numpy(sizes, batch, X, y, epochs, opt):
+    flat = nnlib_setup(sizes, batch, X, y, opt)[0].layers[0].params["W"].base.copy()
+    t0 = clock()
+    train_numpy(sizes, batch, X, y, epochs, opt, flat)
+    return clock() - t0
+
+
 def time_sklearn(sizes, batch, X, y, epochs, opt):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -204,6 +278,7 @@ def run_config(problem, dtype, n_threads, contenders, repeats, quick, n_override
     runs = [("gemm", None, lambda: time_gemm(sizes, batch, n, epochs, dtype))]
     for opt in ("sgd", "adam"):
         runs.append(("nnlib", opt, lambda o=opt: time_nnlib(sizes, batch, X, y, epochs, o)))
+        runs.append(("numpy", opt, lambda o=opt: time_numpy(sizes, batch, X, y, epochs, o)))
         runs.append(("sklearn", opt, lambda o=opt: time_sklearn(sizes, batch, X, y, epochs, o)))
         runs.append(("torch", opt, lambda o=opt: time_torch(sizes, batch, X, y, epochs, o)))
     runs = [r for r in runs if r[0] in contenders]
@@ -224,9 +299,10 @@ def run_config(problem, dtype, n_threads, contenders, repeats, quick, n_override
         if ("gemm", None) in times:  # fraction of the GEMM limit, paired per repeat
             row["of_gemm"] = statistics.median(
                 g / t for g, t in zip(times[("gemm", None)], ts))
-        if name != "nnlib" and (("nnlib", opt) in times):  # nnlib's speed-up over this one
-            row["nnlib_x"] = statistics.median(
-                t / a for a, t in zip(times[("nnlib", opt)], ts))
+        for who in ("nnlib", "numpy"):  # speed-up of nnlib (and of the plain loop) over this one
+            if name not in ("nnlib", who) and (who, opt) in times:
+                row[f"{who}_x"] = statistics.median(
+                    t / a for a, t in zip(times[(who, opt)], ts))
         rows.append(row)
     return rows
 
@@ -263,7 +339,8 @@ def check_targets(rows, headline_threads):
         if value is None:
             return
         ok = "met " if value >= target else "MISS"
-        lines.append(f"  [{ok}] {label}: {value:.2f}{unit} (target >= {target}{unit})")
+        digits = 2 if unit else 3  # a fraction such as 0.749 must not print as the 0.75 it misses
+        lines.append(f"  [{ok}] {label}: {value:.{digits}f}{unit} (target >= {target}{unit})")
 
     for dtype in ("float32", "float64"):
         for opt in ("sgd", "adam"):
@@ -275,6 +352,18 @@ def check_targets(rows, headline_threads):
                   get("small", dtype, "torch", opt, "nnlib_x"), 2.5)
             check(f"small {dtype} {opt}: nnlib / sklearn",
                   get("small", dtype, "sklearn", opt, "nnlib_x"), 3.0)
+    # Context for the targets: what the same arithmetic reaches as a flat loop, with no library.
+    for problem in ("small", "large"):
+        for dtype in ("float32", "float64"):
+            for opt in ("sgd", "adam"):
+                parts = [(label, get(problem, dtype, who, opt, key)) for label, who, key in (
+                    ("nnlib / plain loop", "numpy", "nnlib_x"),
+                    ("plain loop / GEMM limit", "numpy", "of_gemm"),
+                    ("plain loop / sklearn", "sklearn", "numpy_x"),
+                    ("plain loop / torch", "torch", "numpy_x"))]
+                parts = [f"{label} {value:.2f}" for label, value in parts if value is not None]
+                if len(parts) > 1:
+                    lines.append(f"  [info] {problem} {dtype} {opt}: " + ", ".join(parts))
     return lines
 
 
@@ -288,6 +377,42 @@ def digits_accuracy(dtype=np.float32, epochs=20):
     nnlib.fit(model, "cross_entropy", optimizer, loader, epochs)
     seconds = clock() - t0
     return seconds, nnlib.accuracy(y_test, model.predict_labels(X_test))
+
+
+def profile_nnlib(problem, dtype, opt, n_override=None, quick=False, top=12):
+    """cProfile of ``nnlib.fit`` on a problem: lines of text, the costliest functions first.
+
+    NumPy's calls happen inside nnlib's functions, so each function's own time includes the
+    NumPy calls it makes (its matrix products, for a layer). The matrix products alone are
+    timed beside it, with the GEMM contender.
+    """
+    import cProfile
+    import pstats
+
+    p = PROBLEMS[problem]
+    n = n_override or (p["n"][1 if quick else 0] if p["n"] else None)
+    X, y = make_data(problem, dtype, n)
+    epochs = p["epochs"][1 if quick else 0]
+    model, optimizer, loader = nnlib_setup(p["sizes"], p["batch"], X, y, opt)
+    nnlib.fit(model, "cross_entropy", optimizer, loader, 1)  # warm-up
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    profiler.runcall(nnlib.fit, model, "cross_entropy", optimizer, loader, epochs)
+    profiled = time.perf_counter() - t0
+    steps = epochs * len(loader)
+    plain = min(time_nnlib(p["sizes"], p["batch"], X, y, epochs, opt) for _ in range(3))
+    gemm = min(time_gemm(p["sizes"], p["batch"], len(X), epochs, dtype) for _ in range(3))
+    us = 1e6 / steps
+    lines = [f"  {problem} {np.dtype(dtype).name} {opt}: {plain * us:.1f} us a step without the "
+             f"profiler ({profiled * us:.1f} with it), of which matrix products alone "
+             f"{gemm * us:.1f} us",
+             f"    {'us/step':>8} {'calls/step':>10}  function (own time, NumPy calls included)"]
+    stats = pstats.Stats(profiler).stats
+    for (path, line, func), (_, calls, own, _, _) in sorted(
+            stats.items(), key=lambda kv: -kv[1][2])[:top]:
+        where = f"{Path(path).name}:{line}({func})" if line else func
+        lines.append(f"    {own * us:8.1f} {calls / steps:10.2f}  {where}")
+    return lines
 
 
 def max_rss_mib():
@@ -357,6 +482,9 @@ def parse_args(argv=None):
                          "use with --threads 1)")
     ap.add_argument("--no-extras", action="store_true",
                     help="skip the accuracy and memory checks")
+    ap.add_argument("--profile", action="store_true",
+                    help="instead of the table: profile nnlib.fit (cProfile) per problem, dtype "
+                         "and optimizer, with the fewest threads")
     args = ap.parse_args(argv)
     args.threads = [int(t) for t in args.threads.split(",")]
     args.problems = [s for s in args.problems.split(",") if s]
@@ -391,15 +519,28 @@ def main(argv=None):
           + f"; Python {platform.python_version()} on {platform.machine()}")
     blas = [f"{i['internal_api']} {i.get('version')}" for i in threadpoolctl.threadpool_info()
             if i["user_api"] == "blas"]
-    print(f"BLAS: {', '.join(sorted(set(blas)))}; {args.repeats} repeats, medians of "
-          f"{'CPU' if args.clock == 'cpu' else 'wall-clock'} times; "
+    how = ("a cProfile of nnlib.fit" if args.profile else
+           f"{args.repeats} repeats, medians of {'CPU' if args.clock == 'cpu' else 'wall-clock'} "
+           "times")
+    print(f"BLAS: {', '.join(sorted(set(blas)))}; {how}; "
           f"run {time.strftime('%Y-%m-%d %H:%M %Z')}")
-    print("'of GEMM' = matrix-product time / training time; "
-          "'nnlib is' = nnlib (same optimizer) samples/s / this row's.\n")
+    if not args.profile:
+        print("'of GEMM' = matrix-product time / training time; "
+              "'nnlib is' = nnlib (same optimizer) samples/s / this row's.\n")
 
     for problem in args.problems:
         print(f"{problem}: {PROBLEMS[problem]['title']}")
     print()
+    if args.profile:
+        lines = []
+        with threads(min(args.threads)):
+            for problem in args.problems:
+                for dtype in args.dtypes:
+                    for opt in ("sgd", "adam"):
+                        new = profile_nnlib(problem, dtype, opt, args.samples, args.quick)
+                        print("\n".join(new) + "\n")
+                        lines += new
+        return {"profile": lines}
     print_header()
     rows = []
     for problem in args.problems:

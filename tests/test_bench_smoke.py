@@ -23,7 +23,7 @@ def bench():
 
 
 def test_bench_runs_on_a_tiny_size(bench, capsys):
-    result = bench.main(TINY + ["--contenders", "gemm,nnlib,sklearn"])
+    result = bench.main(TINY + ["--contenders", "gemm,nnlib,numpy,sklearn"])
     out = capsys.readouterr().out
     rows = result["rows"]
     names = {(r["problem"], r["dtype"], r["name"], r["opt"]) for r in rows}
@@ -31,12 +31,32 @@ def test_bench_runs_on_a_tiny_size(bench, capsys):
         for dtype in ("float32", "float64"):
             assert (problem, dtype, "gemm", "-") in names
             for opt in ("sgd", "adam"):
-                assert {(problem, dtype, who, opt) for who in ("nnlib", "sklearn")} <= names
+                assert {(problem, dtype, who, opt) for who in ("nnlib", "numpy", "sklearn")} \
+                    <= names
     assert all(r["samples_per_s"] > 0 and r["of_gemm"] > 0 for r in rows)
-    assert all(r["nnlib_x"] > 0 for r in rows if r["name"] == "sklearn")
+    assert all(r["nnlib_x"] > 0 for r in rows if r["name"] in ("numpy", "sklearn"))
     assert "of GEMM" in out and "Targets (1 thread)" in out
     assert "load_digits 64-128-10" in out and "growth from epoch 2" in out
     assert all(acc >= 0.9 for _, acc, _ in result["accuracy"])
+
+
+@pytest.mark.parametrize("gather_bytes", [nnlib.data.EPOCH_GATHER_BYTES, 0])
+@pytest.mark.parametrize("opt", ["sgd", "adam"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_plain_numpy_loop_is_the_same_training_as_nnlib(bench, monkeypatch, opt, dtype,
+                                                        gather_bytes):
+    # The "numpy" contender is only a fair floor if it does exactly nnlib's arithmetic.
+    monkeypatch.setattr(nnlib.data, "EPOCH_GATHER_BYTES", gather_bytes)  # both shuffle paths
+    sizes = [64, 16, 12, 10]
+    X, y = bench.make_data("small", dtype, 300)
+    model, optimizer, loader = bench.nnlib_setup(sizes, 32, X, y, opt)
+    flat = model.layers[0].params["W"].base
+    start, plain = flat.copy(), flat.copy()
+    history = nnlib.fit(model, "cross_entropy", optimizer, loader, 2)
+    last_loss = bench.train_numpy(sizes, 32, X, y, 2, opt, plain)
+    assert not np.array_equal(plain, start)  # it trained
+    np.testing.assert_array_equal(plain, flat)
+    assert last_loss == pytest.approx(history["loss"][-1], rel=1e-12)
 
 
 def test_bench_without_torch_says_it_was_skipped(bench, capsys, monkeypatch):
@@ -45,6 +65,14 @@ def test_bench_without_torch_says_it_was_skipped(bench, capsys, monkeypatch):
                                 "--contenders", "nnlib,torch", "--no-extras"])
     assert "PyTorch is not installed: skipped" in capsys.readouterr().out
     assert {r["name"] for r in result["rows"]} == {"nnlib"}
+
+
+def test_bench_profile_names_nnlib_functions(bench, capsys):
+    result = bench.main(TINY + ["--profile", "--problems", "small", "--dtypes", "float32"])
+    out = capsys.readouterr().out
+    assert "small float32 sgd" in out and "small float32 adam" in out
+    assert "layers.py" in out and "optimizers.py" in out and "of which matrix products" in out
+    assert len(result["profile"]) >= 2 * 3
 
 
 def test_bench_rejects_unknown_names(bench):

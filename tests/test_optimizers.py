@@ -1,4 +1,6 @@
 """SGD and Adam: the first steps on tiny arrays against values worked out by hand."""
+import math
+
 import numpy as np
 import pytest
 
@@ -221,3 +223,33 @@ def test_optimizer_on_some_parameters_only(select, cls, rng):
             np.testing.assert_array_equal(v, before[name])
     for (name, v, _), (_, v_loose, _) in zip(chosen, loose):
         np.testing.assert_allclose(v, v_loose, rtol=1e-14, atol=1e-16, err_msg=name)
+
+
+def test_adam_float32_step_is_float32_arithmetic():
+    # A NumPy float64 scalar (such as np.sqrt of a Python float) in an in-place update of a float32
+    # array makes NumPy compute in float64 and round back: other bits, and several times slower.
+    rng = np.random.default_rng(0)
+    p0 = rng.standard_normal(1000).astype(np.float32)
+    grads = [rng.standard_normal(1000).astype(np.float32) for _ in range(3)]
+    params = [("p", p0.copy(), np.zeros(1000, np.float32))]
+    _, p, g = params[0]
+    opt = Adam(params, lr=0.01)
+    q, m, v, tmp = p0.copy(), np.zeros(1000, np.float32), np.zeros(1000, np.float32), None
+    for t, gt in enumerate(grads, start=1):
+        g[:] = gt
+        opt.step()
+        # The same folded update with Python-float scalars only: every operation in float32.
+        c2 = math.sqrt(1.0 - 0.999 ** t)
+        m *= 0.9
+        m += gt * (1.0 - 0.9)
+        v *= 0.999
+        tmp = gt * gt
+        tmp *= 1.0 - 0.999
+        v += tmp
+        tmp = np.sqrt(v)
+        tmp += 1e-8 * c2
+        tmp = m / tmp
+        tmp *= 0.01 * c2 / (1.0 - 0.9 ** t)
+        q -= tmp
+        np.testing.assert_array_equal(p, q)
+    assert p.dtype == opt.state["p"]["m"].dtype == opt.state["p"]["v"].dtype == np.float32
