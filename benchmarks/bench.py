@@ -296,13 +296,15 @@ def run_config(problem, dtype, n_threads, contenders, repeats, quick, n_override
                    opt=opt or "-", seconds=statistics.median(ts),
                    samples_per_s=n * epochs / statistics.median(ts),
                    gflops=flops / statistics.median(ts) / 1e9)
-        if ("gemm", None) in times:  # fraction of the GEMM limit, paired per repeat
-            row["of_gemm"] = statistics.median(
-                g / t for g, t in zip(times[("gemm", None)], ts))
+        paired = {}  # ratios taken within each repeat; the row keeps their median and range
+        if ("gemm", None) in times:  # fraction of the GEMM limit
+            paired["of_gemm"] = [g / t for g, t in zip(times[("gemm", None)], ts)]
         for who in ("nnlib", "numpy"):  # speed-up of nnlib (and of the plain loop) over this one
             if name not in ("nnlib", who) and (who, opt) in times:
-                row[f"{who}_x"] = statistics.median(
-                    t / a for a, t in zip(times[(who, opt)], ts))
+                paired[f"{who}_x"] = [t / a for a, t in zip(times[(who, opt)], ts)]
+        for key, ratios in paired.items():
+            row[key] = statistics.median(ratios)
+            row[f"{key}_range"] = (min(ratios), max(ratios))
         rows.append(row)
     return rows
 
@@ -335,23 +337,24 @@ def check_targets(rows, headline_threads):
                 return r[key]
         return None
 
-    def check(label, value, target, unit="x"):
+    def check(label, problem, dtype, name, opt, key, target, unit="x"):
+        value = get(problem, dtype, name, opt, key)
         if value is None:
             return
         ok = "met " if value >= target else "MISS"
         digits = 2 if unit else 3  # a fraction such as 0.749 must not print as the 0.75 it misses
-        lines.append(f"  [{ok}] {label}: {value:.{digits}f}{unit} (target >= {target}{unit})")
+        lo, hi = get(problem, dtype, name, opt, f"{key}_range")
+        lines.append(f"  [{ok}] {label}: {value:.{digits}f}{unit} (target >= {target}{unit}; "
+                     f"repeats {lo:.{digits}f}-{hi:.{digits}f})")
 
     for dtype in ("float32", "float64"):
         for opt in ("sgd", "adam"):
             check(f"large {dtype} {opt}: nnlib / GEMM limit",
-                  get("large", dtype, "nnlib", opt, "of_gemm"), 0.75, "")
-            check(f"large {dtype} {opt}: nnlib / torch",
-                  get("large", dtype, "torch", opt, "nnlib_x"), 0.9)
-            check(f"small {dtype} {opt}: nnlib / torch",
-                  get("small", dtype, "torch", opt, "nnlib_x"), 2.5)
+                  "large", dtype, "nnlib", opt, "of_gemm", 0.75, "")
+            check(f"large {dtype} {opt}: nnlib / torch", "large", dtype, "torch", opt, "nnlib_x", 0.9)
+            check(f"small {dtype} {opt}: nnlib / torch", "small", dtype, "torch", opt, "nnlib_x", 2.5)
             check(f"small {dtype} {opt}: nnlib / sklearn",
-                  get("small", dtype, "sklearn", opt, "nnlib_x"), 3.0)
+                  "small", dtype, "sklearn", opt, "nnlib_x", 3.0)
     # Context for the targets: what the same arithmetic reaches as a flat loop, with no library.
     for problem in ("small", "large"):
         for dtype in ("float32", "float64"):
