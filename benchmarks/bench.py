@@ -5,7 +5,7 @@ number of threads, in one run, several times over; the table shows medians. Rati
 ratios taken within one repeat (contenders run interleaved), so background load, which moves every
 contender of a repeat alike, mostly cancels.
 
-  .venv/bin/python benchmarks/bench.py              # the full run (3-4 minutes on 2 cores)
+  .venv/bin/python benchmarks/bench.py              # the full run (about 6 minutes on 2 cores)
   .venv/bin/python benchmarks/bench.py --quick      # fewer repeats and epochs
   .venv/bin/python benchmarks/bench.py --threads 1 --problems large --dtypes float32
   .venv/bin/python benchmarks/bench.py --profile    # where nnlib's time goes, per function
