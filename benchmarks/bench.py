@@ -65,6 +65,11 @@ def digits_split(dtype=np.float64):
     return train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
 
 
+def training_samples(p, n_override=None, quick=False):
+    """How many samples a problem trains on: ``--samples``, else its quick or full size."""
+    return n_override or (p["n"][1 if quick else 0] if p["n"] else None)
+
+
 def make_data(problem, dtype, n=None):
     """X (N, D) of ``dtype`` and integer labels (N,) for a problem."""
     p = PROBLEMS[problem]
@@ -270,7 +275,7 @@ def threads(n):
 def run_config(problem, dtype, n_threads, contenders, repeats, quick, n_override=None):
     """Time every contender ``repeats`` times, interleaved; return rows for the table."""
     p = PROBLEMS[problem]
-    n = n_override or (p["n"][1 if quick else 0] if p["n"] else None)
+    n = training_samples(p, n_override, quick)
     X, y = make_data(problem, dtype, n)
     n, sizes, batch = len(X), p["sizes"], p["batch"]
     epochs = p["epochs"][1 if quick else 0]
@@ -351,8 +356,10 @@ def check_targets(rows, headline_threads):
         for opt in ("sgd", "adam"):
             check(f"large {dtype} {opt}: nnlib / GEMM limit",
                   "large", dtype, "nnlib", opt, "of_gemm", 0.75, "")
-            check(f"large {dtype} {opt}: nnlib / torch", "large", dtype, "torch", opt, "nnlib_x", 0.9)
-            check(f"small {dtype} {opt}: nnlib / torch", "small", dtype, "torch", opt, "nnlib_x", 2.5)
+            check(f"large {dtype} {opt}: nnlib / torch",
+                  "large", dtype, "torch", opt, "nnlib_x", 0.9)
+            check(f"small {dtype} {opt}: nnlib / torch",
+                  "small", dtype, "torch", opt, "nnlib_x", 2.5)
             check(f"small {dtype} {opt}: nnlib / sklearn",
                   "small", dtype, "sklearn", opt, "nnlib_x", 3.0)
     # Context for the targets: what the same arithmetic reaches as a flat loop, with no library.
@@ -393,7 +400,7 @@ def profile_nnlib(problem, dtype, opt, n_override=None, quick=False, top=12):
     import pstats
 
     p = PROBLEMS[problem]
-    n = n_override or (p["n"][1 if quick else 0] if p["n"] else None)
+    n = training_samples(p, n_override, quick)
     X, y = make_data(problem, dtype, n)
     epochs = p["epochs"][1 if quick else 0]
     model, optimizer, loader = nnlib_setup(p["sizes"], p["batch"], X, y, opt)
@@ -403,12 +410,12 @@ def profile_nnlib(problem, dtype, opt, n_override=None, quick=False, top=12):
     profiler.runcall(nnlib.fit, model, "cross_entropy", optimizer, loader, epochs)
     profiled = time.perf_counter() - t0
     steps = epochs * len(loader)
-    plain = min(time_nnlib(p["sizes"], p["batch"], X, y, epochs, opt) for _ in range(3))
+    unprofiled = min(time_nnlib(p["sizes"], p["batch"], X, y, epochs, opt) for _ in range(3))
     gemm = min(time_gemm(p["sizes"], p["batch"], len(X), epochs, dtype) for _ in range(3))
     us = 1e6 / steps
-    lines = [f"  {problem} {np.dtype(dtype).name} {opt}: {plain * us:.1f} us a step without the "
-             f"profiler ({profiled * us:.1f} with it), of which matrix products alone "
-             f"{gemm * us:.1f} us",
+    lines = [f"  {problem} {np.dtype(dtype).name} {opt}: {unprofiled * us:.1f} us a step "
+             f"without the profiler ({profiled * us:.1f} with it), of which matrix products "
+             f"alone {gemm * us:.1f} us",
              f"    {'us/step':>8} {'calls/step':>10}  function (own time, NumPy calls included)"]
     stats = pstats.Stats(profiler).stats
     for (path, line, func), (_, calls, own, _, _) in sorted(
@@ -430,7 +437,7 @@ def memory_report(problem, dtype, epochs=5, n_override=None, quick=False):
     caches) must not grow from one epoch to the next; the first epoch also creates the state.
     """
     p = PROBLEMS[problem]
-    n = n_override or (p["n"][1 if quick else 0] if p["n"] else None)
+    n = training_samples(p, n_override, quick)
     X, y = make_data(problem, dtype, n)
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]  # the data set itself is not counted

@@ -234,7 +234,7 @@ def test_adam_float32_step_is_float32_arithmetic():
     params = [("p", p0.copy(), np.zeros(1000, np.float32))]
     _, p, g = params[0]
     opt = Adam(params, lr=0.01)
-    q, m, v, tmp = p0.copy(), np.zeros(1000, np.float32), np.zeros(1000, np.float32), None
+    q, m, v = p0.copy(), np.zeros(1000, np.float32), np.zeros(1000, np.float32)
     for t, gt in enumerate(grads, start=1):
         g[:] = gt
         opt.step()
