@@ -10,6 +10,7 @@ data -> DataLoader -> Sequential (Dense layers -> activations) -> loss -> backwa
 from . import datasets
 from .activations import ACTIVATIONS, Activation, get_activation, sigmoid, softmax
 from .data import DataLoader
+from .gradcheck import TOLERANCE as GRADCHECK_TOLERANCE
 from .gradcheck import check_model_gradients, numerical_gradient, relative_error
 from .layers import INITIALIZERS, Dense
 from .losses import LOSSES, BinaryCrossEntropy, CrossEntropy, Loss, MeanSquaredError, get_loss
@@ -26,7 +27,7 @@ __all__ = [
     "datasets",
     "ACTIVATIONS", "Activation", "get_activation", "sigmoid", "softmax",
     "DataLoader",
-    "check_model_gradients", "numerical_gradient", "relative_error",
+    "GRADCHECK_TOLERANCE", "check_model_gradients", "numerical_gradient", "relative_error",
     "INITIALIZERS", "Dense",
     "LOSSES", "BinaryCrossEntropy", "CrossEntropy", "Loss", "MeanSquaredError", "get_loss",
     "accuracy", "accuracy_within", "confusion_matrix", "mean_absolute_error",

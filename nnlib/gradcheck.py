@@ -3,8 +3,15 @@
 For float64 and a step h = 1e-6, the centred difference (f(x+h) - f(x-h)) / 2h has an error of
 order h^2 from the maths plus about eps/h from rounding, so a correct backward typically agrees
 to a relative error of 1e-7 or better; 1e-2 or worse means a bug.
+
+``TOLERANCE`` is the one threshold the notebooks and tests use to call a float64 backward pass
+correct: rounding alone gives about 1e-10 here, so 1e-7 leaves a thousandfold margin for badly
+scaled functions, while a real bug (a missing factor, a wrong sign, a transposed weight) gives
+errors of 1e-2 and more.
 """
 import numpy as np
+
+TOLERANCE = 1e-7
 
 
 def numerical_gradient(f, x, h=1e-6):

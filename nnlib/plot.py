@@ -36,15 +36,34 @@ def decision_map(predict, xlim, ylim, ax=None, resolution=200, cmap="RdYlBu_r", 
     return image
 
 
-def save_figure(fig, name, directory="../figures", dpi=100):
-    """Save ``fig`` as ``directory/name.png`` (the notebooks run from ``notebooks/``).
+FIGURES_ENV = "NNLIB_FIGURES_DIR"
+
+
+def figures_directory():
+    """Where ``save_figure`` writes: ``$NNLIB_FIGURES_DIR``, else a folder in the temp directory.
+
+    ``make notebooks`` points it at the repository's ``figures/``; everything else (``make test``,
+    a learner's own runs) writes elsewhere, so running a notebook never changes a tracked file.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    chosen = os.environ.get(FIGURES_ENV)
+    return Path(chosen) if chosen else Path(tempfile.gettempdir()) / "nnlib-figures"
+
+
+def save_figure(fig, name, directory=None, dpi=100):
+    """Save ``fig`` as ``directory/name.png`` (default: ``figures_directory()``); returns the path.
 
     The PNG carries no software or date stamp, so re-running a notebook rewrites identical bytes
     and ``git status`` shows only figures that really changed.
     """
     from pathlib import Path
 
-    path = Path(directory) / f"{name}.png"
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        raise ValueError(f"name must be a non-empty file name without a folder, got {name!r}")
+    path = Path(directory if directory is not None else figures_directory()) / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     return path

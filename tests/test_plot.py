@@ -5,6 +5,7 @@ matplotlib.use("Agg")  # no screen needed
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from nnlib.plot import decision_map, plot_history, save_figure  # noqa: E402
 
@@ -43,3 +44,22 @@ def test_save_figure_writes_identical_bytes_twice(tmp_path):
     plt.close(fig)
     assert first == tmp_path / "a.png"
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_save_figure_goes_where_the_environment_says(tmp_path, monkeypatch):
+    """make notebooks sets NNLIB_FIGURES_DIR to figures/; without it nothing tracked is written."""
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    monkeypatch.setenv("NNLIB_FIGURES_DIR", str(tmp_path / "chosen"))
+    assert save_figure(fig, "c") == tmp_path / "chosen" / "c.png"
+    monkeypatch.delenv("NNLIB_FIGURES_DIR")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    assert save_figure(fig, "d") == tmp_path / "tmp" / "nnlib-figures" / "d.png"
+    plt.close(fig)
+
+
+def test_save_figure_refuses_a_path_as_name(tmp_path):
+    fig = plt.figure()
+    with pytest.raises(ValueError, match="name must be a non-empty file name"):
+        save_figure(fig, "../escape", directory=tmp_path)
+    plt.close(fig)

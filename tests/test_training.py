@@ -132,7 +132,7 @@ def test_divergence_raises_with_advice_and_no_warnings():
     model = mlp([2, 16, 1], "relu", rng=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a RuntimeWarning would fail the test
-        with pytest.raises(TrainingDivergedError, match=r"smaller learning rate \(lr=10.0 now\)"):
+        with pytest.raises(TrainingDivergedError, match=r"smaller learning rate \(lr=10 now\)"):
             fit(model, "mse", SGD(model.parameters(), lr=10.0), DataLoader(X, y, batch_size=10), 50)
     assert issubclass(TrainingDivergedError, FloatingPointError)
 
