@@ -1,8 +1,7 @@
 """Seeded, offline data sets used by the notebooks. Every function takes ``rng`` (seed or Generator)."""
 import numpy as np
 
-from ._checks import positive_float, positive_int
-from .layers import as_rng
+from ._checks import as_array, as_rng, non_negative_float, positive_int
 
 FOUR_CIRCLE_CENTRES = np.array([[1.0, 1.0], [1.0, 3.0], [3.0, 1.0], [3.0, 3.0]])
 FOUR_CIRCLE_RADIUS = np.sqrt(0.5)
@@ -16,7 +15,7 @@ def make_body_fat(n_samples=1000, noise=5.0, rng=None):
     Returns ``X`` (N, 2) = [height, weight] and ``y`` (N,).
     """
     n = positive_int(n_samples, "n_samples")
-    noise = positive_float(noise, "noise", allow_zero=True)
+    noise = non_negative_float(noise, "noise")
     rng = as_rng(rng)
     height = rng.normal(170.0, 10.0, n)
     weight = rng.normal(70.0, 15.0, n)

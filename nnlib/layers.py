@@ -6,7 +6,7 @@ W of shape (M, D): that W is the transpose of this one.)
 """
 import numpy as np
 
-from ._checks import float_dtype, lookup, positive_int
+from ._checks import as_rng, float_dtype, lookup, positive_int
 from .activations import get_activation
 
 
@@ -44,15 +44,6 @@ INITIALIZERS = {
     "he_normal": _he_normal,
     "he_uniform": _he_uniform,
 }
-
-
-def as_rng(rng):
-    """Turn a seed, a Generator or None into a Generator (never touching NumPy's global state)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
 
 
 class Dense:

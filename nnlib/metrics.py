@@ -4,7 +4,7 @@
 """
 import numpy as np
 
-from ._checks import as_array, lookup, positive_float, same_rows
+from ._checks import as_array, lookup, non_negative_float, positive_int, same_rows
 
 
 def _pair(y_true, y_pred):
@@ -62,7 +62,7 @@ def r2_score(y_true, y_pred):
 
 def accuracy_within(y_true, y_pred, tol):
     """Fraction of predictions within ``tol`` of the truth: mean(|y - y_hat| <= tol)."""
-    tol = positive_float(tol, "tol", allow_zero=True)
+    tol = non_negative_float(tol, "tol")
     y_true, y_pred = _pair(y_true, y_pred)
     return float(np.mean(np.abs(y_true - y_pred) <= tol))
 

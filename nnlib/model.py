@@ -4,8 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import as_array, float_dtype, positive_int
-from .layers import Dense, as_rng
+from ._checks import as_array, as_rng, float_dtype, positive_int
+from .layers import Dense
 from .losses import get_loss
 from .metrics import compute_metrics, output_to_labels
 

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ._checks import in_unit_interval, lookup, positive_float
+from ._checks import lookup, non_negative_float, positive_float, zero_to_below_one
 
 
 class Optimizer:
@@ -107,8 +107,8 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=0.01, momentum=0.0, weight_decay=0.0):
         super().__init__(params, lr)
-        self.momentum = in_unit_interval(momentum, "momentum")
-        self.weight_decay = positive_float(weight_decay, "weight_decay", allow_zero=True)
+        self.momentum = zero_to_below_one(momentum, "momentum")
+        self.weight_decay = non_negative_float(weight_decay, "weight_decay")
 
         self._velocity = None  # made at the first step with momentum
         # Scratch for lr * v, one per group: saves allocating a parameter-sized array per step.
@@ -138,10 +138,10 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
-        self.beta1 = in_unit_interval(beta1, "beta1")
-        self.beta2 = in_unit_interval(beta2, "beta2")
+        self.beta1 = zero_to_below_one(beta1, "beta1")
+        self.beta2 = zero_to_below_one(beta2, "beta2")
         self.eps = positive_float(eps, "eps")
-        self.weight_decay = positive_float(weight_decay, "weight_decay", allow_zero=True)
+        self.weight_decay = non_negative_float(weight_decay, "weight_decay")
         # m, v and one scratch buffer per group, allocated once: the step then makes no new
         # arrays, which matters when it runs thousands of times a second.
         self._m, self._v, self._tmp = self._zeros("m"), self._zeros("v"), self._zeros("tmp")

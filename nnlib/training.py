@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ._checks import positive_float, positive_int
+from ._checks import non_negative_float, positive_int
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -65,7 +65,7 @@ def fit(model, loss, optimizer, loader, epochs, *, validation_data=None, metrics
     epochs = positive_int(epochs, "epochs")
     if patience is not None:
         patience = positive_int(patience, "patience")
-    min_delta = positive_float(min_delta, "min_delta", allow_zero=True)
+    min_delta = non_negative_float(min_delta, "min_delta")
     loss = model.resolve_loss(loss)
     if loader.y is None:
         raise ValueError("loader must carry targets: build it as DataLoader(X, y, ...), got y=None")
