@@ -113,13 +113,30 @@ def compute_metrics(metrics, y, y_hat):
     """Evaluate metrics given as names (``['accuracy', 'r2']``) or ``{name: fn(y, y_hat)}``."""
     if isinstance(metrics, str):
         metrics = [metrics]
-    items = metrics.items() if isinstance(metrics, dict) else ((m, None) for m in metrics)
+    if isinstance(metrics, dict):
+        items = list(metrics.items())
+        for name, fn in items:
+            if not isinstance(name, str) or not callable(fn):
+                raise TypeError(f"metrics must map names (str) to functions fn(y_true, y_hat), "
+                                f"got {name!r}: {type(fn).__name__}")
+    elif isinstance(metrics, (list, tuple)):
+        items = [(m, None) for m in metrics]
+    else:
+        raise TypeError(f"metrics must be a list of names (e.g. ['accuracy']) or a dict "
+                        f"{{name: fn(y_true, y_hat)}}, got {type(metrics).__name__}")
     out = {}
     for name, fn in items:
         if fn is not None:
-            out[name] = float(fn(y, y_hat))
-        elif lookup(METRICS, name, "metric") is accuracy:
-            out[name] = accuracy(_labels(y), output_to_labels(y_hat))
+            value = fn(y, y_hat)
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+                raise TypeError(f"metric {name!r} must return a number, got "
+                                f"{type(value).__name__}")
+            out[name] = float(value)
+            continue
+        key = name.lower() if isinstance(name, str) else name
+        metric = lookup(METRICS, key, "metric")
+        if key in _LABEL_METRICS:  # classification metrics compare labels, not probabilities
+            out[key] = metric(_labels(y), output_to_labels(y_hat))
         else:
-            out[name] = METRICS[name](y, y_hat)
+            out[key] = metric(y, y_hat)
     return out

@@ -6,6 +6,7 @@ import numpy as np
 
 from ._checks import as_array, as_rng, float_dtype, positive_int
 from .layers import Dense
+from .activations import get_activation
 from .losses import get_loss
 from .metrics import compute_metrics, output_to_labels
 
@@ -240,8 +241,6 @@ class Sequential(Model):
 
 def dense_from_config(c):
     """Rebuild a ``Dense`` layer (random weights, to be overwritten) from its ``config()``."""
-    from .activations import get_activation
-
     act = get_activation(c["activation"], **c.get("activation_kwargs", {}))
     return Dense(c["n_in"], c["n_out"], activation=act, init=c["init"], rng=0, dtype=c["dtype"])
 
@@ -259,7 +258,8 @@ def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=N
     dtype = float_dtype(dtype)
     rng = as_rng(rng)
     if init is None:
-        name = activation if isinstance(activation, str) else activation.name
+        # The canonical name ("ReLU", "relu" and ReLU() are one activation) picks the default.
+        name = get_activation(activation).name
         init = "he" if name in ("relu", "leaky_relu", "elu", "silu") else "xavier"
     layers = [Dense(a, b, activation, init=init, rng=rng, dtype=dtype)
               for a, b in zip(sizes[:-2], sizes[1:-1])]

@@ -63,7 +63,7 @@ def test_check_model_gradients_checks_inputs():
     model = mlp([2, 1], rng=0)
     with pytest.raises(ValueError, match=r"X must have 2 features"):
         check_model_gradients(model, "mse", np.zeros((3, 4)), np.zeros(3))
-    with pytest.raises(ValueError, match=r"same number of rows, got 3 and 2"):
+    with pytest.raises(ValueError, match=r"one row per input sample \(3 rows\), got 2 rows"):
         check_model_gradients(model, "mse", np.zeros((3, 2)), np.zeros(2))
 
 

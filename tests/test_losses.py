@@ -166,7 +166,7 @@ def test_loss_name_of_wrong_type():
 
 @pytest.mark.parametrize("y_hat, y, exc, match", [
     (np.zeros(3), np.zeros(3), ValueError, r"y_hat must be 2-D, got a 1-D array"),
-    (np.zeros((3, 1)), np.zeros(4), ValueError, r"same number of rows, got 3 and 4"),
+    (np.zeros((3, 1)), np.zeros(4), ValueError, r"one row per input sample \(3 rows\), got 4 rows"),
     (np.zeros((3, 2)), np.zeros((3, 3)), ValueError, r"y must have 2 column\(s\).*got shape \(3, 3\)"),
     (np.zeros((3, 1)), np.zeros((3, 1, 1)), ValueError, r"y must be 1-D or 2-D, got a 3-D"),
     (np.array([[np.nan], [0.0]]), np.zeros(2), ValueError, r"y_hat must hold only finite values"),

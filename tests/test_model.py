@@ -219,7 +219,7 @@ def test_predict_bad_input(X, exc, match):
 def test_evaluate_bad_targets(rng):
     model = mlp([3, 2], "tanh", "softmax", rng=0)
     X = rng.standard_normal((4, 3))
-    with pytest.raises(ValueError, match=r"same number of rows, got 4 and 3"):
+    with pytest.raises(ValueError, match=r"one row per input sample \(4 rows\), got 3 rows"):
         model.evaluate(X, np.array([0, 1, 1]), "cross_entropy")
     with pytest.raises(ValueError, match=r"y labels must be in \[0, 1\] for 2 outputs"):
         model.evaluate(X, np.array([0, 1, 2, 1]), "cross_entropy")

@@ -214,7 +214,7 @@ def test_unknown_or_missing_head_names_are_refused(rng):
 def test_bad_targets_name_their_head(rng):
     model = make_model()
     X, y = make_data(rng)
-    with pytest.raises(ValueError, match="targets of head 'reg'.*same number of rows"):
+    with pytest.raises(ValueError, match="targets of head 'reg'.*one row per input sample"):
         model.evaluate(X, {"cls": y["cls"], "reg": y["reg"][:-1]}, LOSSES)
     with pytest.raises(ValueError, match="targets of head 'reg'.*2 column"):
         model.prepare_targets({"cls": y["cls"], "reg": y["reg"][:, 0]}, LOSSES)

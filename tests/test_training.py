@@ -264,7 +264,7 @@ def test_bce_sigmoid_classifier_learns():
     (dict(validation_data=(np.zeros((3, 2)), np.array([0, 1, 2]))), ValueError,
      r"y labels must be in \[0, 1\] for 2 outputs, got labels in \[0, 2\]"),
     (dict(validation_data=(np.zeros((3, 2)), np.array([0, 1]))), ValueError,
-     r"same number of rows, got 3 and 2"),
+     r"one row per input sample \(3 rows\), got 2 rows"),
     (dict(validation_data=(np.array([[0.0, np.nan]]), np.array([0]))), ValueError,
      r"validation_data\[0\] must hold only finite values, got 1 NaN or inf"),
     (dict(validation_data=(np.zeros((2, 2)), np.array([0.0, np.inf]))), ValueError,
