@@ -8,6 +8,7 @@ import numpy as np
 
 from ._checks import as_rng, float_dtype, lookup, positive_int
 from .activations import get_activation
+from .saving import register_layer
 
 
 def _normal(rng, n_in, n_out):
@@ -46,6 +47,7 @@ INITIALIZERS = {
 }
 
 
+@register_layer
 class Dense:
     """Affine map followed by an activation: ``A = f(X @ W + b)``.
 
@@ -110,6 +112,13 @@ class Dense:
         return {"type": "Dense", "n_in": self.n_in, "n_out": self.n_out,
                 "activation": self.activation.name, "activation_kwargs": self.activation.config(),
                 "init": self.init, "dtype": str(self.dtype)}
+
+    @classmethod
+    def from_config(cls, config):
+        """A layer of this shape (fresh weights, to be overwritten) from ``config()``."""
+        activation = get_activation(config["activation"], **config.get("activation_kwargs", {}))
+        return cls(config["n_in"], config["n_out"], activation=activation, init=config["init"],
+                   rng=0, dtype=config["dtype"])
 
     def __repr__(self):
         return f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r})"

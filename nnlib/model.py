@@ -1,7 +1,4 @@
 """Sequential: layers applied one after another, with backward in reverse order."""
-import json
-from pathlib import Path
-
 import numpy as np
 
 from ._checks import as_array, as_rng, float_dtype, positive_int
@@ -9,6 +6,7 @@ from .layers import Dense
 from .activations import get_activation
 from .losses import get_loss
 from .metrics import compute_metrics, output_to_labels
+from .saving import layer_from_config, register_model, save_model
 
 
 class Model:
@@ -66,6 +64,7 @@ class Model:
         return "\n".join(body + list(footer))
 
 
+@register_model
 class Sequential(Model):
     """A stack of layers. ``forward`` maps ``(N, D)`` to ``(N, K)``; ``backward`` goes back."""
 
@@ -236,13 +235,7 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config):
-        return cls([dense_from_config(c) for c in config["layers"]])
-
-
-def dense_from_config(c):
-    """Rebuild a ``Dense`` layer (random weights, to be overwritten) from its ``config()``."""
-    act = get_activation(c["activation"], **c.get("activation_kwargs", {}))
-    return Dense(c["n_in"], c["n_out"], activation=act, init=c["init"], rng=0, dtype=c["dtype"])
+        return cls([layer_from_config(c) for c in config["layers"]])
 
 
 def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=None,
@@ -266,39 +259,3 @@ def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=N
     layers.append(Dense(sizes[-2], sizes[-1], output_activation, init="xavier", rng=rng,
                         dtype=dtype))
     return Sequential(layers)
-
-
-def save_model(model, path):
-    """Write ``model.config()`` as JSON text and every parameter as ``param.<name>`` to ``path``.
-
-    Only plain arrays are stored (no pickled objects), so the file loads with
-    ``allow_pickle=False``. NumPy appends ``.npz`` when ``path`` lacks it; the path written is
-    returned.
-    """
-    path = Path(path)
-    if path.suffix != ".npz":
-        path = path.with_name(path.name + ".npz")
-    arrays = {f"param.{name}": v for name, v, _ in model.parameters()}
-    np.savez(path, config=np.array(json.dumps(model.config())), **arrays)
-    return path
-
-
-def load(path):
-    """Load a model written by ``save``; predictions are bit-identical to the saved model's."""
-    path = Path(path)
-    if path.suffix != ".npz" and not path.exists():
-        path = path.with_name(path.name + ".npz")  # as save() wrote it
-    with np.load(path, allow_pickle=False) as f:
-        config = json.loads(str(f["config"]))
-        weights = {k[len("param."):]: f[k] for k in f.files if k.startswith("param.")}
-    kind = config.get("type")
-    if kind == "Sequential":
-        model = Sequential.from_config(config)
-    elif kind == "MultiTask":
-        from .multitask import MultiTask
-        model = MultiTask.from_config(config)
-    else:
-        raise ValueError(f"{path} holds an unknown model type {kind!r}")
-    for name, value, _ in model.parameters():
-        value[...] = weights[name]
-    return model

@@ -19,7 +19,8 @@ import numpy as np
 from ._checks import as_array
 from .losses import get_loss
 from .metrics import compute_metrics, output_to_labels
-from .model import Model, Sequential, dense_from_config
+from .model import Model, Sequential
+from .saving import layer_from_config, register_model
 
 
 def _as_sequential(part, name):
@@ -34,6 +35,7 @@ def _as_sequential(part, name):
                     f"got {type(part).__name__}")
 
 
+@register_model
 class MultiTask(Model):
     """A shared trunk and named heads: ``forward`` maps ``(N, D)`` to ``{head: (N, K_h)}``.
 
@@ -265,6 +267,6 @@ class MultiTask(Model):
 
     @classmethod
     def from_config(cls, config):
-        trunk = [dense_from_config(c) for c in config["trunk"]]
-        heads = {name: [dense_from_config(c) for c in layers] for name, layers in config["heads"]}
+        trunk = [layer_from_config(c) for c in config["trunk"]]
+        heads = {name: [layer_from_config(c) for c in layers] for name, layers in config["heads"]}
         return cls(trunk, heads, config.get("loss_weights"))
