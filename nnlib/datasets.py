@@ -25,7 +25,9 @@ def make_body_fat(n_samples=1000, noise=5.0, rng=None):
 
 def in_four_circles(X):
     """1 where a point (row of ``X``, shape (N, 2)) lies inside one of the four circles, else 0."""
-    X = np.asarray(X, dtype=np.float64)
+    X = as_array(X, "X", ndim=2, dtype=np.float64)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns (x1, x2), got shape {X.shape}")
     d2 = ((X[:, None, :] - FOUR_CIRCLE_CENTRES[None, :, :]) ** 2).sum(axis=2)
     return (d2 <= FOUR_CIRCLE_RADIUS ** 2).any(axis=1).astype(np.intp)
 

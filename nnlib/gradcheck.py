@@ -90,7 +90,7 @@ def check_model_gradients(model, loss, X, y, h=1e-6):
                          f"by h, swamps the derivative), got dtype {model.dtype}; build it with "
                          f"dtype=np.float64")
     loss = model.resolve_loss(loss)
-    X = model._check_X(X)
+    X = model.check_X(X)
     Y = model.prepare_targets(y, loss, n=len(X))
     model.loss_and_gradients(X, Y, loss)
     analytic = {name: g.copy() for name, _, g in model.parameters()}

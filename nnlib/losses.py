@@ -27,7 +27,13 @@ def _check_rows(y, n):
 
 
 class Loss:
-    """Base class. Subclasses implement ``_value``, ``_gradient``, ``value_from_logits``, ``delta``."""
+    """Base class. Subclasses implement ``raw_value``, ``raw_gradient``, ``value_from_logits``
+    and ``delta``.
+
+    Naming rule: ``value``, ``gradient`` and ``prepare`` check their arguments; the others are
+    unchecked, for models that have already prepared the targets once (``raw_`` says so), and
+    a leading underscore means "used only inside this module".
+    """
 
     name = "loss"
     pairs_with = None  # name of the output activation whose fused gradient ``delta`` gives
@@ -38,13 +44,22 @@ class Loss:
 
     def value(self, y_hat, y):
         """Mean loss over the batch, a Python float."""
-        y_hat = _as_float(as_array(y_hat, "y_hat", ndim=2))
-        return self._value(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
+        y_hat = self._check_output(y_hat)
+        return self.raw_value(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
 
     def gradient(self, y_hat, y):
         """dL/dy_hat, shape (N, K), averaged over the batch."""
+        y_hat = self._check_output(y_hat)
+        return self.raw_gradient(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
+
+    def _check_output(self, y_hat):
         y_hat = _as_float(as_array(y_hat, "y_hat", ndim=2))
-        return self._gradient(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
+        if self.pairs_with in ("sigmoid", "softmax") and (y_hat.min() < 0 or y_hat.max() > 1):
+            # Logits passed by mistake would give a finite but meaningless number.
+            raise ValueError(f"y_hat must hold probabilities in [0, 1] for {self.name} (the "
+                             f"output of a {self.pairs_with}, not logits), got values in "
+                             f"[{y_hat.min():.4g}, {y_hat.max():.4g}]")
+        return y_hat
 
     def prepare(self, y, n_outputs, dtype, n=None):
         """Check targets and return them as a float array (N, K) of ``dtype``.
@@ -60,11 +75,11 @@ class Loss:
                              f"got shape {y.shape}")
         return y.astype(dtype, copy=False)
 
-    # -- unchecked internals used by models ---------------------------------------------------
-    def _value(self, y_hat, Y):
+    # -- unchecked: ``Y`` as returned by ``prepare``; called by models in the training loop -----
+    def raw_value(self, y_hat, Y):
         raise NotImplementedError
 
-    def _gradient(self, y_hat, Y):
+    def raw_gradient(self, y_hat, Y):
         raise NotImplementedError
 
     def value_from_logits(self, Z, Y, y_hat=None):
@@ -89,18 +104,18 @@ class MeanSquaredError(Loss):
     name = "mse"
     pairs_with = "identity"
 
-    def _value(self, y_hat, Y):
+    def raw_value(self, y_hat, Y):
         D = y_hat - Y
         return float(np.vdot(D, D)) / D.size
 
-    def _gradient(self, y_hat, Y):
+    def raw_gradient(self, y_hat, Y):
         return (y_hat - Y) * (2.0 / y_hat.size)
 
     def value_from_logits(self, Z, Y, y_hat=None):
-        return self._value(Z, Y)  # identity output: the logits are the prediction
+        return self.raw_value(Z, Y)  # identity output: the logits are the prediction
 
     def delta(self, y_hat, Y):
-        return self._gradient(y_hat, Y)
+        return self.raw_gradient(y_hat, Y)
 
 
 class BinaryCrossEntropy(Loss):
@@ -120,13 +135,13 @@ class BinaryCrossEntropy(Loss):
                              f"got values in [{Y.min()}, {Y.max()}]")
         return Y
 
-    def _value(self, y_hat, Y):
+    def raw_value(self, y_hat, Y):
         # Clip with the dtype's eps so that log never sees 0, as scikit-learn does.
         eps = np.finfo(y_hat.dtype).eps
         P = np.clip(y_hat, eps, 1 - eps)
         return float(-np.mean(Y * np.log(P) + (1 - Y) * np.log1p(-P)))
 
-    def _gradient(self, y_hat, Y):
+    def raw_gradient(self, y_hat, Y):
         eps = np.finfo(y_hat.dtype).eps
         P = np.clip(y_hat, eps, 1 - eps)
         return (P - Y) / (P * (1 - P)) / y_hat.size
@@ -157,7 +172,11 @@ class CrossEntropy(Loss):
         y = as_array(y, "y", ndim=(1, 2))
         _check_rows(y, n)
         if y.ndim == 2:
-            return super().prepare(y, n_outputs, dtype, n)
+            Y = super().prepare(y, n_outputs, dtype, n)
+            if np.any((Y < 0) | (Y > 1)):
+                raise ValueError(f"y rows must be one-hot (or class probabilities) in [0, 1] "
+                                 f"for cross-entropy, got values in [{Y.min()}, {Y.max()}]")
+            return Y
         if not (np.issubdtype(y.dtype, np.integer) or np.all(y == np.round(y))):
             raise ValueError(f"y must hold integer class labels or one-hot rows, "
                              f"got non-integer values of dtype {y.dtype}")
@@ -168,11 +187,11 @@ class CrossEntropy(Loss):
         Y[np.arange(len(y)), y.astype(np.intp)] = 1
         return Y
 
-    def _value(self, y_hat, Y):
+    def raw_value(self, y_hat, Y):
         eps = np.finfo(y_hat.dtype).eps
         return float(-np.vdot(Y, np.log(np.clip(y_hat, eps, 1.0)))) / len(y_hat)
 
-    def _gradient(self, y_hat, Y):
+    def raw_gradient(self, y_hat, Y):
         eps = np.finfo(y_hat.dtype).eps
         return -Y / np.clip(y_hat, eps, 1.0) / len(y_hat)
 

@@ -25,6 +25,12 @@ def _pair(y_true, y_pred):
 def accuracy(y_true, y_pred):
     """Fraction of labels predicted exactly (sklearn.metrics.accuracy_score)."""
     y_true, y_pred = _pair(y_true, y_pred)
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y)):
+            # Probabilities compared with labels would give a silent, meaningless 0.0.
+            raise ValueError(f"{name} must hold class labels (whole numbers), got non-integer "
+                             f"values such as {y[y != np.round(y)].flat[0]:.4g}; turn "
+                             f"probabilities into labels first (model.predict_labels)")
     if y_true.ndim == 2:  # multi-label rows count as right only when every label is
         return float(np.mean(np.all(y_true == y_pred, axis=1)))
     return float(np.mean(y_true == y_pred))
@@ -82,7 +88,7 @@ def confusion_matrix(y_true, y_pred, n_classes=None):
     k = int(max(y_true.max(), y_pred.max())) + 1
     if n_classes is None:
         n_classes = k
-    elif n_classes < k:
+    elif positive_int(n_classes, "n_classes") < k:
         raise ValueError(f"n_classes must be at least {k} for these labels, got {n_classes}")
     C = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(C, (y_true.astype(np.intp), y_pred.astype(np.intp)), 1)

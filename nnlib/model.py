@@ -31,12 +31,18 @@ class Model:
     def set_weights(self, weights):
         """Copy ``weights`` (as from ``get_weights``) into the live parameter arrays."""
         params = self.parameters()
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f"weights must be a list of arrays as from get_weights(), "
+                            f"got {type(weights).__name__}")
         if len(weights) != len(params):
             raise ValueError(f"weights must hold {len(params)} arrays, got {len(weights)}")
-        for (name, v, _), w in zip(params, weights):
-            w = np.asarray(w)
+        checked = []
+        for (name, v, _), w in zip(params, weights):  # check all before changing any
+            w = as_array(w, f"weights for {name}")
             if w.shape != v.shape:
                 raise ValueError(f"weights for {name} must have shape {v.shape}, got {w.shape}")
+            checked.append(w)
+        for (_, v, _), w in zip(params, checked):
             v[...] = w
 
     def save(self, path):
@@ -166,14 +172,14 @@ class Sequential(Model):
         y_hat = self.layers[-1].cache["A"]
         if loss.pairs_with == self.output_activation:
             return self.output_value(Y, loss), loss.delta(y_hat, Y), True
-        return self.output_value(Y, loss), loss._gradient(y_hat, Y), False
+        return self.output_value(Y, loss), loss.raw_gradient(y_hat, Y), False
 
     def output_value(self, Y, loss):
         """The loss of the last forward pass; from the logits Z (stable for any Z) when paired."""
         last = self.layers[-1].cache
         if loss.pairs_with == self.output_activation:
             return loss.value_from_logits(last["Z"], Y, y_hat=last["A"])
-        return loss._value(last["A"], Y)
+        return loss.raw_value(last["A"], Y)
 
     @staticmethod
     def resolve_loss(loss):
@@ -190,7 +196,7 @@ class Sequential(Model):
                 for i, layer in enumerate(self.layers) for k in layer.params]
 
     # -- prediction -------------------------------------------------------------------------
-    def _check_X(self, X, name="X"):
+    def check_X(self, X, name="X"):
         X = as_array(X, name, ndim=2, dtype=self.dtype)
         if X.shape[1] != self.n_in:
             raise ValueError(f"{name} must have {self.n_in} features (columns), "
@@ -199,7 +205,7 @@ class Sequential(Model):
 
     def predict(self, X):
         """Network output for ``X`` (N, D): (N, K) values or probabilities, in the model's dtype."""
-        return self.forward(self._check_X(X))
+        return self.forward(self.check_X(X))
 
     def predict_proba(self, X):
         """Class probabilities (N, K); the output layer must be softmax or sigmoid."""
@@ -215,7 +221,7 @@ class Sequential(Model):
     def evaluate(self, X, y, loss, metrics=()):
         """Loss and metrics on a data set, e.g. ``{'loss': 0.12, 'accuracy': 0.97}``."""
         loss = self.resolve_loss(loss)
-        X = self._check_X(X)
+        X = self.check_X(X)
         Y = self.prepare_targets(y, loss, n=len(X))
         y_hat = self.forward(X)
         out = {"loss": self.output_value(Y, loss)}

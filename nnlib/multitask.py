@@ -28,6 +28,9 @@ def _as_sequential(part, name):
     if isinstance(part, Sequential):
         return part
     if isinstance(part, (list, tuple)):
+        if not part:
+            raise ValueError(f"{name} must hold at least one layer, got an empty "
+                             f"{type(part).__name__}")
         return Sequential(part)
     if hasattr(part, "forward") and hasattr(part, "backward"):
         return Sequential([part])
@@ -182,12 +185,12 @@ class MultiTask(Model):
         return params
 
     # -- prediction -------------------------------------------------------------------------
-    def _check_X(self, X, name="X"):
-        return self.trunk._check_X(X, name)
+    def check_X(self, X, name="X"):
+        return self.trunk.check_X(X, name)
 
     def predict(self, X):
         """Every head's output for ``X`` (N, D): ``{head: (N, K_h)}``, in the model's dtype."""
-        return self.forward(self._check_X(X))
+        return self.forward(self.check_X(X))
 
     def _classifier_heads(self, head):
         names = list(self.heads) if head is None else [head]
@@ -230,7 +233,7 @@ class MultiTask(Model):
             raise TypeError(f"metrics must be a dict {{head: [metric names]}} for a MultiTask "
                             f"model, got {type(metrics).__name__} {metrics!r}")
         self._check_names(metrics, "metrics", allow_missing=True)
-        X = self._check_X(X)
+        X = self.check_X(X)
         Y = self.prepare_targets(y, losses, n=len(X))
         y_raw = self._per_head(y, "y")
         outputs = self.forward(X)

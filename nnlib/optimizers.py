@@ -16,13 +16,7 @@ class Optimizer:
     """Base class: holds the parameter list and the learning rate."""
 
     def __init__(self, params, lr):
-        self.params = list(params)
-        if not self.params:
-            raise ValueError("params must hold at least one (name, value, grad) triple, got none")
-        for entry in self.params:
-            if len(entry) != 3:
-                raise TypeError("params must be (name, value, grad) triples as returned by "
-                                f"model.parameters(), got an entry of length {len(entry)}")
+        self.params = _check_params(params)
         self.lr = positive_float(lr, "lr")
         self.state = {name: {} for name, _, _ in self.params}
         self.t = 0  # number of steps taken
@@ -48,6 +42,33 @@ class Optimizer:
 
     def step(self):
         raise NotImplementedError
+
+
+def _check_params(params):
+    """``params`` as a list of live ``(name, value, grad)`` float arrays, or a clear error."""
+    if not isinstance(params, (list, tuple)):
+        hint = " (pass model.parameters(), not the model)" if hasattr(params, "parameters") else ""
+        raise TypeError(f"params must be the list returned by model.parameters(){hint}, "
+                        f"got {type(params).__name__}")
+    if not params:
+        raise ValueError("params must hold at least one (name, value, grad) triple, got none")
+    for i, entry in enumerate(params):
+        if not isinstance(entry, (list, tuple)) or len(entry) != 3:
+            got = (f"an entry of length {len(entry)}" if isinstance(entry, (list, tuple))
+                   else type(entry).__name__)
+            raise TypeError("params must be (name, value, grad) triples as returned by "
+                            f"model.parameters(), got {got} at index {i}")
+        name, value, grad = entry
+        for what, arr in (("value", value), ("grad", grad)):
+            # A list or an int array would be copied or rounded: the update would be lost.
+            if not isinstance(arr, np.ndarray) or not np.issubdtype(arr.dtype, np.floating):
+                kind = arr.dtype if isinstance(arr, np.ndarray) else type(arr).__name__
+                raise TypeError(f"params[{i}] ({name!r}): the {what} must be a float NumPy "
+                                f"array, updated in place, got {kind}")
+        if value.shape != grad.shape:
+            raise ValueError(f"params[{i}] ({name!r}): value and grad must have one shape, "
+                             f"got {value.shape} and {grad.shape}")
+    return list(params)
 
 
 def _next_to(a, b):

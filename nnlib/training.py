@@ -69,14 +69,14 @@ def fit(model, loss, optimizer, loader, epochs, *, validation_data=None, metrics
     loss = model.resolve_loss(loss)
     if loader.y is None:
         raise ValueError("loader must carry targets: build it as DataLoader(X, y, ...), got y=None")
-    X = model._check_X(loader.X, "loader.X")
+    X = model.check_X(loader.X, "loader.X")
     Y = _targets(model, loader.y, loss, len(X), "loader.y")
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise TypeError("validation_data must be a pair (X_val, y_val), "
                             f"got {type(validation_data).__name__}")
         X_val, y_val = validation_data
-        X_val = model._check_X(X_val, "validation_data[0]")
+        X_val = model.check_X(X_val, "validation_data[0]")
         _targets(model, y_val, loss, len(X_val), "validation_data[1]")  # fail now, not later
     every = int(verbose)
 
