@@ -115,8 +115,8 @@ def _labels(y):
     return y.reshape(len(y))
 
 
-def compute_metrics(metrics, y, y_hat):
-    """Evaluate metrics given as names (``['accuracy', 'r2']``) or ``{name: fn(y, y_hat)}``."""
+def check_metrics(metrics):
+    """``metrics`` as ``[(name, fn or None)]``: names are looked up, functions must be callable."""
     if isinstance(metrics, str):
         metrics = [metrics]
     if isinstance(metrics, dict):
@@ -125,11 +125,20 @@ def compute_metrics(metrics, y, y_hat):
             if not isinstance(name, str) or not callable(fn):
                 raise TypeError(f"metrics must map names (str) to functions fn(y_true, y_hat), "
                                 f"got {name!r}: {type(fn).__name__}")
-    elif isinstance(metrics, (list, tuple)):
-        items = [(m, None) for m in metrics]
-    else:
-        raise TypeError(f"metrics must be a list of names (e.g. ['accuracy']) or a dict "
-                        f"{{name: fn(y_true, y_hat)}}, got {type(metrics).__name__}")
+        return items
+    if isinstance(metrics, (list, tuple)):
+        for name in metrics:
+            lookup(METRICS, name, "metric")
+        return [(m, None) for m in metrics]
+    raise TypeError(f"metrics must be a list of names (e.g. ['accuracy']) or a dict "
+                    f"{{name: fn(y_true, y_hat)}}, got {type(metrics).__name__}")
+
+
+def compute_metrics(metrics, y, y_hat):
+    """Evaluate metrics given as names (``['accuracy', 'r2']``) or ``{name: fn(y, y_hat)}``."""
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    items = check_metrics(metrics)
     out = {}
     for name, fn in items:
         if fn is not None:
@@ -141,8 +150,13 @@ def compute_metrics(metrics, y, y_hat):
             continue
         key = name.lower() if isinstance(name, str) else name
         metric = lookup(METRICS, key, "metric")
-        if key in _LABEL_METRICS:  # classification metrics compare labels, not probabilities
-            out[key] = metric(_labels(y), output_to_labels(y_hat))
-        else:
-            out[key] = metric(y, y_hat)
+        try:
+            if key in _LABEL_METRICS:  # classification metrics compare labels, not probabilities
+                out[key] = metric(_labels(y), output_to_labels(y_hat))
+            else:
+                out[key] = metric(y, y_hat)
+        except ValueError as exc:
+            raise ValueError(f"metric {key!r} cannot compare targets of shape {np.shape(y)} with "
+                             f"outputs of shape {np.shape(y_hat)} ({exc}); 'accuracy' is for "
+                             f"classifiers, {sorted(_VALUE_METRICS)} for regression") from None
     return out

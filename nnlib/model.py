@@ -5,7 +5,7 @@ from ._checks import as_array, as_rng, float_dtype, positive_int
 from .layers import Dense
 from .activations import get_activation
 from .losses import get_loss
-from .metrics import compute_metrics, output_to_labels
+from .metrics import check_metrics, compute_metrics, output_to_labels
 from .saving import layer_from_config, register_model, save_model
 
 
@@ -185,6 +185,11 @@ class Sequential(Model):
     def resolve_loss(loss):
         """A loss object from a name or an instance (``MultiTask`` takes one per head)."""
         return get_loss(loss)
+
+    @staticmethod
+    def check_metrics(metrics):
+        """Refuse a metrics argument that ``evaluate`` could not use, before any training."""
+        check_metrics(metrics if metrics is not None else ())
 
     def prepare_targets(self, y, loss, n=None):
         """Check ``y`` and cast it once to what ``loss_and_gradients`` expects: (N, K) floats."""

@@ -18,7 +18,7 @@ import numpy as np
 
 from ._checks import as_array
 from .losses import get_loss
-from .metrics import compute_metrics, output_to_labels
+from .metrics import check_metrics, compute_metrics, output_to_labels
 from .model import Model, Sequential
 from .saving import layer_from_config, register_model
 
@@ -219,6 +219,17 @@ class MultiTask(Model):
             return output_to_labels(proba)
         return {n: output_to_labels(p) for n, p in proba.items()}
 
+    def check_metrics(self, metrics):
+        """Refuse a metrics argument that ``evaluate`` could not use, before any training."""
+        if metrics is None or (isinstance(metrics, (list, tuple)) and not metrics):
+            return
+        if not isinstance(metrics, dict):
+            raise TypeError(f"metrics must be a dict {{head: [metric names]}} for a MultiTask "
+                            f"model, got {type(metrics).__name__} {metrics!r}")
+        self._check_names(metrics, "metrics", allow_missing=True)
+        for names in metrics.values():
+            check_metrics(names)
+
     def evaluate(self, X, y, losses, metrics=()):
         """Weighted total loss, each head's loss and metrics on a data set.
 
@@ -227,12 +238,8 @@ class MultiTask(Model):
         'setosa_accuracy': 1.0, 'area_r2': 0.98}``.
         """
         losses = self.resolve_loss(losses)
-        if metrics is None or (not isinstance(metrics, dict) and len(metrics) == 0):
-            metrics = {}
-        if not isinstance(metrics, dict):
-            raise TypeError(f"metrics must be a dict {{head: [metric names]}} for a MultiTask "
-                            f"model, got {type(metrics).__name__} {metrics!r}")
-        self._check_names(metrics, "metrics", allow_missing=True)
+        self.check_metrics(metrics)
+        metrics = metrics if isinstance(metrics, dict) else {}
         X = self.check_X(X)
         Y = self.prepare_targets(y, losses, n=len(X))
         y_raw = self._per_head(y, "y")
