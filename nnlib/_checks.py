@@ -4,9 +4,20 @@ Each check raises a ``ValueError`` or ``TypeError`` whose message names the argu
 expected and what was received. Checks run at entry points only (constructors, ``fit``,
 ``predict``, losses, ``DataLoader``), never inside the training hot loop.
 """
+import contextlib
 import numbers
 
 import numpy as np
+
+
+@contextlib.contextmanager
+def errors_prefixed(prefix):
+    """Re-raise a ValueError or TypeError from the block with ``prefix: `` before its message,
+    so an error found deep inside names the argument the caller gave (``loader.y: ...``)."""
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{prefix}: {exc}") from None
 
 
 def as_array(value, name, ndim=None, dtype=None, finite=True):

@@ -1,7 +1,7 @@
 """Sequential: layers applied one after another, with backward in reverse order."""
 import numpy as np
 
-from ._checks import as_array, as_rng, float_dtype, positive_int
+from ._checks import as_array, as_rng, errors_prefixed, float_dtype, positive_int
 from .layers import Dense
 from .activations import get_activation
 from .losses import get_loss
@@ -261,6 +261,9 @@ def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=N
         raise ValueError(f"sizes must list at least an input and an output width, got {sizes}")
     dtype = float_dtype(dtype)
     rng = as_rng(rng)
+    for arg, value in (("activation", activation), ("output_activation", output_activation)):
+        with errors_prefixed(arg):
+            get_activation(value)
     if init is None:
         # The canonical name ("ReLU", "relu" and ReLU() are one activation) picks the default.
         name = get_activation(activation).name

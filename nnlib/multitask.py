@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_array
+from ._checks import as_array, errors_prefixed
 from .losses import get_loss
 from .metrics import check_metrics, compute_metrics, output_to_labels
 from .model import Model, Sequential
@@ -147,10 +147,8 @@ class MultiTask(Model):
         losses = self.resolve_loss(losses)
         out = {}
         for name, yh in self._per_head(y, "y").items():
-            try:
+            with errors_prefixed(f"targets of head {name!r}"):
                 out[name] = losses[name].prepare(yh, self.heads[name].n_out, self.dtype, n=n)
-            except (ValueError, TypeError) as err:
-                raise type(err)(f"targets of head {name!r}: {err}") from None
         return out
 
     def loss_and_gradients(self, X, Y, losses):

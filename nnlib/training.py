@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ._checks import non_negative_float, positive_int
+from ._checks import errors_prefixed, non_negative_float, positive_int
 from .data import DataLoader
 from .model import Model
 
@@ -37,10 +37,8 @@ def _diverged(what, optimizer):
 
 def _targets(model, y, loss, n, name):
     """``model.prepare_targets`` whose errors say which of fit's arguments held the targets."""
-    try:
+    with errors_prefixed(name):
         return model.prepare_targets(y, loss, n=n)
-    except (ValueError, TypeError) as exc:
-        raise type(exc)(f"{name}: {exc}") from None
 
 
 class EarlyStopping:
