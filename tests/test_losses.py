@@ -4,7 +4,8 @@ import pytest
 from sklearn.metrics import log_loss
 
 import nnlib
-from nnlib import get_activation, get_loss, numerical_gradient, relative_error
+from nnlib import (BinaryCrossEntropy, get_activation, get_loss, numerical_gradient,
+                   relative_error)
 
 TOL = 1e-6
 LOSS_NAMES = ["mse", "binary_cross_entropy", "cross_entropy"]
@@ -216,3 +217,12 @@ def test_clipping_only_at_the_dtype_eps(dtype):
     assert get_loss("bce")(np.zeros((1, 1), dtype), [1.0]) == pytest.approx(-np.log(eps), rel=1e-6)
     assert get_loss("cross_entropy")(np.array([[0.0, 1.0]], dtype), [0]) == pytest.approx(
         -np.log(eps), rel=1e-6)
+
+
+@pytest.mark.parametrize("z", [30.0, 36.0, 40.0, 700.0])
+def test_fused_bce_is_exact_for_confident_correct_rows(z):
+    """log(1 + e^-z) for y = 1: no cancellation, and no underflow to 0 before e^-z does."""
+    Z = np.array([[z], [-z]])
+    Y = np.array([[1.0], [0.0]])
+    exact = np.log1p(np.exp(-z))
+    assert BinaryCrossEntropy().value_from_logits(Z, Y) == pytest.approx(exact, rel=1e-14, abs=0)
