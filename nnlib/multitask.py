@@ -12,11 +12,10 @@ protocol as ``Sequential`` (``resolve_loss``, ``prepare_targets``, ``loss_and_gr
 with it unchanged. Losses, targets and metrics are dicts keyed by head name; targets may also
 be a tuple in head order (as a ``DataLoader`` carries them).
 """
-import numbers
 
 import numpy as np
 
-from ._checks import as_array, errors_prefixed
+from ._checks import as_array, errors_prefixed, non_negative_float
 from .losses import get_loss
 from .metrics import check_metrics, compute_metrics, output_to_labels
 from .model import Model, Sequential
@@ -87,11 +86,8 @@ class MultiTask(Model):
         else:
             raise TypeError(f"loss_weights must be a dict {{head: weight}}, a sequence in head "
                             f"order or None, got {type(loss_weights).__name__}")
-        for name, w in weights.items():
-            if isinstance(w, bool) or not isinstance(w, numbers.Real):
-                raise TypeError(f"loss_weights[{name!r}] must be a number, got {w!r}")
-            if not np.isfinite(w) or w < 0:
-                raise ValueError(f"loss_weights[{name!r}] must be a finite number >= 0, got {w!r}")
+        weights = {name: non_negative_float(w, f"loss_weights[{name!r}]")
+                   for name, w in weights.items()}
         if not any(w > 0 for w in weights.values()):
             raise ValueError(f"loss_weights must give at least one head a weight > 0, "
                              f"got {weights}")

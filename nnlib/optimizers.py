@@ -35,11 +35,6 @@ class Optimizer:
                 self.state[name][key] = view
         return buffers
 
-    def zero_grad(self):
-        """Set every gradient to zero (backward overwrites gradients, so training needs no call)."""
-        for _, _, g in self.params:
-            g.fill(0)
-
     def step(self):
         raise NotImplementedError
 

@@ -129,12 +129,6 @@ def test_updates_model_in_place_and_keeps_float32(make, rng):
             assert arr.dtype == np.float32
 
 
-def test_zero_grad():
-    params = one_param([1.0, 2.0], [3.0, 4.0])
-    SGD(params).zero_grad()
-    np.testing.assert_array_equal(params[0][2], 0.0)
-
-
 def test_get_optimizer_by_name():
     params = one_param([1.0], [1.0])
     opt = get_optimizer("Adam", params, lr=0.5)
