@@ -91,17 +91,22 @@ class Dense:
         self.cache = {"X": X, "Z": Z, "A": A}
         return A
 
-    def backward(self, dA, fused=False, input_grad=True):
+    def backward(self, dA, input_grad=True):
         """Gradient of the loss for the output (N, M) -> for the input (N, D).
 
-        ``fused=True`` means ``dA`` is already dL/dZ (a loss's fused ``delta``), so the
-        activation's slope is not applied again. ``input_grad=False`` skips dL/dX (the first
-        layer's input needs none) and returns None.
+        ``input_grad=False`` skips dL/dX (the first layer's input needs none) and returns None.
         """
         c = self.cache
-        dZ = dA if fused else self.activation.backward(dA, c["Z"], c["A"])
-        np.matmul(c["X"].T, dZ, out=self.grads["W"])  # dL/dW = X^T dZ, sums over the batch
-        dZ.sum(axis=0, out=self.grads["b"])            # dL/db = sum of dZ's rows
+        return self.backward_from_dZ(self.activation.backward(dA, c["Z"], c["A"]), input_grad)
+
+    def backward_from_dZ(self, dZ, input_grad=True):
+        """The affine part alone: dL/dZ (N, M) -> dL/dX (N, D), filling ``grads``.
+
+        A model calls it directly for its output layer, whose dL/dZ it already has.
+        """
+        X = self.cache["X"]
+        np.matmul(X.T, dZ, out=self.grads["W"])  # dL/dW = X^T dZ, sums over the batch
+        dZ.sum(axis=0, out=self.grads["b"])       # dL/db = sum of dZ's rows
         return dZ @ self.params["W"].T if input_grad else None
 
     def n_parameters(self):

@@ -141,16 +141,20 @@ class Sequential(Model):
             X = layer.forward(X)
         return X
 
-    def backward(self, dY, fused=False, input_grad=True):
-        """dL/d(output) (N, K) -> dL/dX (N, D), filling every layer's ``grads``.
+    def backward(self, dY, input_grad=True):
+        """dL/d(output) (N, K) -> dL/dX (N, D), filling every layer's ``grads``."""
+        last = self.layers[-1]
+        delta = last.activation.backward(dY, last.cache["Z"], last.cache["A"])
+        return self.backward_from_delta(delta, input_grad)
 
-        ``fused=True``: ``dY`` is dL/dZ of the last layer (a loss's ``delta``).
-        """
+    def backward_from_delta(self, delta, input_grad=True):
+        """Backward from the output layer's dL/dZ, ``delta`` (N, K): fills every layer's
+        ``grads`` and returns dL/dX (N, D), or None with ``input_grad=False``."""
         last = len(self.layers) - 1
-        for i in range(last, -1, -1):
-            need = input_grad or i > 0
-            dY = self.layers[i].backward(dY, fused=fused and i == last, input_grad=need)
-        return dY
+        dA = self.layers[last].backward_from_dZ(delta, input_grad=input_grad or last > 0)
+        for i in range(last - 1, -1, -1):
+            dA = self.layers[i].backward(dA, input_grad=input_grad or i > 0)
+        return dA
 
     def loss_and_gradients(self, X, Y, loss):
         """One forward and backward pass on a batch; returns the loss as a float.
@@ -158,21 +162,28 @@ class Sequential(Model):
         ``Y`` must already be prepared by ``loss.prepare``.
         """
         self.forward(X)
-        value, dY, fused = self.output_loss(Y, loss)
-        self.backward(dY, fused=fused, input_grad=False)
+        value = self.output_value(Y, loss)
+        self.backward_from_delta(self.output_delta(Y, loss), input_grad=False)
         return value
 
-    def output_loss(self, Y, loss):
-        """The loss of the last forward pass and its gradient: ``(value, dY, fused)``.
+    def output_delta(self, Y, loss):
+        """dL/dZ of the output layer (N, K) for the last forward pass: the one place it is made.
 
-        When the loss pairs with the output activation (softmax + cross-entropy, sigmoid +
-        binary cross-entropy, identity + MSE), ``dY`` is the fused dL/dZ = (y_hat - y) / N and
-        ``fused`` is True; otherwise ``dY`` is dL/dy_hat.
+        Three output/loss pairings collapse the chain rule through the output activation into
+        a scaled difference, which this uses (``loss.delta``):
+          identity + MSE:                 2 (y_hat - y) / (N K)  (the identity's slope is 1);
+          sigmoid + binary cross-entropy: (y_hat - y) / (N K)    (the slope y_hat (1 - y_hat)
+                                          cancels the denominator of dL/dy_hat);
+          softmax + cross-entropy:        (y_hat - y) / N        (each one-hot row sums to 1).
+        Besides saving work, the collapsed form stays exact where y_hat saturates at 0 or 1,
+        where dL/dy_hat alone would divide by (nearly) zero. Any other pairing goes the long
+        way: dL/dy_hat from the loss, then back through the activation.
         """
-        y_hat = self.layers[-1].cache["A"]
-        if loss.pairs_with == self.output_activation:
-            return self.output_value(Y, loss), loss.delta(y_hat, Y), True
-        return self.output_value(Y, loss), loss.raw_gradient(y_hat, Y), False
+        last = self.layers[-1]
+        y_hat = last.cache["A"]
+        if loss.pairs_with == last.activation.name:
+            return loss.delta(y_hat, Y)
+        return last.activation.backward(loss.raw_gradient(y_hat, Y), last.cache["Z"], y_hat)
 
     def output_value(self, Y, loss):
         """The loss of the last forward pass; from the logits Z (stable for any Z) when paired."""

@@ -151,7 +151,7 @@ class MultiTask(Model):
         """One forward and backward pass on a batch; returns the weighted total loss (float).
 
         ``Y`` is ``{head: (N, K_h)}`` from ``prepare_targets``. Each head runs its own backward
-        (fused when its output activation pairs with its loss) with its gradient scaled by w_h;
+        from its output delta (``Sequential.output_delta``) scaled by w_h;
         the heads' gradients for the shared features H are summed, and the trunk then runs one
         backward with that sum.
         """
@@ -159,11 +159,11 @@ class MultiTask(Model):
         total, dH = 0.0, None
         for name, head in self.heads.items():
             w = self.loss_weights[name]
-            value, grad, fused = head.output_loss(Y[name], losses[name])
-            total += w * value
+            total += w * head.output_value(Y[name], losses[name])
+            delta = head.output_delta(Y[name], losses[name])
             if w != 1.0:
-                grad = grad * w
-            dH_head = head.backward(grad, fused=fused, input_grad=True)
+                delta = delta * w
+            dH_head = head.backward_from_delta(delta, input_grad=True)
             if dH is None:
                 dH = dH_head
             else:

@@ -56,8 +56,8 @@ def test_input_gradient_of_sequential(rng):
 
 def test_gradient_check_catches_a_wrong_backward(rng):
     class HalfGradDense(Dense):
-        def backward(self, dA, fused=False, input_grad=True):
-            out = super().backward(dA, fused, input_grad)
+        def backward_from_dZ(self, dZ, input_grad=True):
+            out = super().backward_from_dZ(dZ, input_grad)
             self.grads["W"] *= 0.5
             return out
 
