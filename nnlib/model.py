@@ -2,11 +2,29 @@
 import numpy as np
 
 from ._checks import as_array, as_rng, errors_prefixed, float_dtype, positive_int
-from .layers import Dense
+from .layers import Dense, ParameterStore
 from .activations import get_activation
 from .losses import get_loss
 from .metrics import check_metrics, compute_metrics, output_to_labels
 from .saving import layer_from_config, register_model, save_model
+
+
+class ParameterList(list):
+    """``[(name, value, grad), ...]`` with the live arrays, plus ``groups``.
+
+    ``groups`` is ``[(flat_values, flat_grads, names)]``: one entry per run of parameters that
+    lie back to back in one ``ParameterStore`` (one per model built by ``mlp``), so that an
+    optimizer updates a whole run with a few NumPy calls on its flat views.
+    """
+
+    def __init__(self, triples, groups):
+        super().__init__(triples)
+        self.groups = groups
+
+    def renamed(self, prefix):
+        """The same arrays with ``prefix`` before every name (``MultiTask`` uses it)."""
+        return ParameterList([(prefix + n, v, g) for n, v, g in self],
+                             [(v, g, [prefix + n for n in names]) for v, g, names in self.groups])
 
 
 class Model:
@@ -90,32 +108,6 @@ class Sequential(Model):
         if len(dtypes) != 1:
             raise ValueError(f"all layers must share one dtype, got {sorted(map(str, dtypes))}")
         self.layers = layers
-        self._pack_parameters()
-
-    def _pack_parameters(self):
-        """Move all parameters into one contiguous buffer and all gradients into another.
-
-        Each ``layer.params[k]`` and ``layer.grads[k]`` becomes a view of the same shape and
-        values, so nothing else changes; an optimizer that finds them back to back updates the
-        whole model in a handful of NumPy calls instead of a handful per array (on a small
-        network, most of the optimizer's time). Layers whose arrays are already views (shared
-        with another model) are left as they are.
-        """
-        arrays = [(layer, k) for layer in self.layers for k in getattr(layer, "params", {})]
-        if not arrays or not all(
-                hasattr(layer, "grads") and layer.params[k].base is None
-                and layer.grads[k].base is None for layer, k in arrays):
-            return
-        total = sum(layer.params[k].size for layer, k in arrays)
-        flat_params, flat_grads = np.empty(total, self.dtype), np.empty(total, self.dtype)
-        start = 0
-        for layer, k in arrays:
-            shape, stop = layer.params[k].shape, start + layer.params[k].size
-            for store, flat in ((layer.params, flat_params), (layer.grads, flat_grads)):
-                view = flat[start:stop].reshape(shape)
-                view[...] = store[k]
-                store[k] = view
-            start = stop
 
     # -- properties -------------------------------------------------------------------------
     @property
@@ -207,9 +199,25 @@ class Sequential(Model):
         return loss.prepare(y, self.n_out, self.dtype, n=n)
 
     def parameters(self):
-        """List of ``(name, value, grad)`` triples, e.g. ``('0.W', W, dW)``; arrays are live."""
-        return [(f"{i}.{k}", layer.params[k], layer.grads[k])
-                for i, layer in enumerate(self.layers) for k in layer.params]
+        """``(name, value, grad)`` triples, e.g. ``('0.W', W, dW)``, with live arrays, as a
+        ``ParameterList`` whose ``groups`` join layers that share a ``ParameterStore``."""
+        triples, runs = [], []  # runs: [store, start, stop, names]
+        for i, layer in enumerate(self.layers):
+            names = [f"{i}.{k}" for k in layer.params]
+            triples += [(n, layer.params[k], layer.grads[k]) for n, k in zip(names, layer.params)]
+            store, span = getattr(layer, "store", None), getattr(layer, "span", None)
+            if store is None:  # a layer of another kind: one group per array
+                runs += [[None, layer.params[k], layer.grads[k], [n]]
+                         for n, k in zip(names, layer.params)]
+            elif runs and runs[-1][0] is store and runs[-1][2] == span[0]:
+                runs[-1][2] = span[1]  # this layer continues the previous one's run
+                runs[-1][3] += names
+            else:
+                runs.append([store, span[0], span[1], names])
+        groups = [(a, b, names) if store is None
+                  else (store.values[a:b], store.grads[a:b], names)
+                  for store, a, b, names in runs]
+        return ParameterList(triples, groups)
 
     # -- prediction -------------------------------------------------------------------------
     def check_X(self, X, name="X"):
@@ -257,7 +265,10 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config):
-        return cls([layer_from_config(c) for c in config["layers"]])
+        layers = config["layers"]
+        store = ParameterStore(sum(Dense.n_parameters_for(c["n_in"], c["n_out"]) for c in layers),
+                               layers[0]["dtype"])
+        return cls([layer_from_config(c, store=store) for c in layers])
 
 
 def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=None,
@@ -279,8 +290,11 @@ def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=N
         # The canonical name ("ReLU", "relu" and ReLU() are one activation) picks the default.
         name = get_activation(activation).name
         init = "he" if name in ("relu", "leaky_relu", "elu", "silu") else "xavier"
-    layers = [Dense(a, b, activation, init=init, rng=rng, dtype=dtype)
+    # All layers take their arrays from one store: see ParameterStore for what that saves.
+    store = ParameterStore(sum(Dense.n_parameters_for(a, b) for a, b in zip(sizes, sizes[1:])),
+                           dtype)
+    layers = [Dense(a, b, activation, init=init, rng=rng, dtype=dtype, store=store)
               for a, b in zip(sizes[:-2], sizes[1:-1])]
     layers.append(Dense(sizes[-2], sizes[-1], output_activation, init="xavier", rng=rng,
-                        dtype=dtype))
+                        dtype=dtype, store=store))
     return Sequential(layers)

@@ -18,7 +18,7 @@ import numpy as np
 from ._checks import as_array, errors_prefixed, non_negative_float
 from .losses import get_loss
 from .metrics import check_metrics, compute_metrics, output_to_labels
-from .model import Model, Sequential
+from .model import Model, ParameterList, Sequential
 from .saving import layer_from_config, register_model
 
 
@@ -173,10 +173,10 @@ class MultiTask(Model):
 
     def parameters(self):
         """List of live ``(name, value, grad)``: ``'trunk.0.W'``, ..., ``'head.<name>.0.b'``."""
-        params = [(f"trunk.{k}", v, g) for k, v, g in self.trunk.parameters()]
-        for name, head in self.heads.items():
-            params += [(f"head.{name}.{k}", v, g) for k, v, g in head.parameters()]
-        return params
+        parts = [self.trunk.parameters().renamed("trunk.")]
+        parts += [head.parameters().renamed(f"head.{name}.") for name, head in self.heads.items()]
+        return ParameterList([t for part in parts for t in part],
+                             [group for part in parts for group in part.groups])
 
     # -- prediction -------------------------------------------------------------------------
     def check_X(self, X, name="X"):

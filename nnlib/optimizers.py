@@ -20,15 +20,15 @@ class Optimizer:
         self.lr = positive_float(lr, "lr")
         self.state = {name: {} for name, _, _ in self.params}
         self.t = 0  # number of steps taken
-        # What ``step`` updates: (value, grad, names) per run of parameters that sit back to back
-        # in one buffer (a Sequential packs its parameters so), else one entry per parameter.
-        self._groups = _contiguous_groups(self.params)
+        # What ``step`` updates: the model's groups of parameters that lie back to back in one
+        # flat buffer (see ParameterStore), or else each array on its own.
+        self.groups = _groups(params, self.params)
 
     def _zeros(self, key):
         """One zero buffer per group for state ``key``, also shown per parameter in ``state``."""
         shapes = {name: p.shape for name, p, _ in self.params}
         buffers = []
-        for value, _, names in self._groups:
+        for value, _, names in self.groups:
             buf = np.zeros_like(value)
             buffers.append(buf)
             for name, view in zip(names, _split(buf, [shapes[n] for n in names])):
@@ -66,39 +66,15 @@ def _check_params(params):
     return list(params)
 
 
-def _next_to(a, b):
-    """True if array ``b`` starts in memory where ``a`` ends, both in the same 1-D buffer."""
-    return (a.base is not None and b.base is a.base and a.base.ndim == 1
-            and a.dtype == b.dtype and a.flags.c_contiguous and b.flags.c_contiguous
-            and a.ctypes.data + a.nbytes == b.ctypes.data)
-
-
-def _contiguous_groups(params):
-    """Runs of ``(name, value, grad)`` whose values, and whose grads, tile one buffer in order.
-
-    Returns ``(value, grad, names)`` per run, where value and grad are 1-D views spanning the
-    run (or the arrays themselves for a run of one), so an update of the view is an update of
-    every parameter in it.
-    """
-    runs = []
-    for i, (name, p, g) in enumerate(params):
-        prev = params[i - 1] if i else None
-        if prev is not None and _next_to(prev[1], p) and _next_to(prev[2], g):
-            runs[-1].append((name, p, g))
-        else:
-            runs.append([(name, p, g)])
-    groups = []
-    for run in runs:
-        if len(run) == 1:
-            name, p, g = run[0]
-            groups.append((p, g, [name]))
-            continue
-        views = []
-        for k in (1, 2):  # the value, then the gradient
-            first = run[0][k]
-            start = (first.ctypes.data - first.base.ctypes.data) // first.itemsize
-            views.append(first.base[start:start + sum(e[k].size for e in run)])
-        groups.append((views[0], views[1], [e[0] for e in run]))
+def _groups(given, params):
+    """``(value, grad, names)`` to update: ``given.groups`` when ``given`` is a model's
+    ``ParameterList`` (checked to cover exactly its arrays), else one group per array."""
+    groups = getattr(given, "groups", None)
+    if groups is None:
+        return [(v, g, [n]) for n, v, g in params]
+    if [n for _, _, names in groups for n in names] != [n for n, _, _ in params]:
+        raise ValueError("params.groups must cover the parameters in order; pass "
+                         "model.parameters() unchanged")
     return groups
 
 
@@ -128,13 +104,13 @@ class SGD(Optimizer):
 
         self._velocity = None  # made at the first step with momentum
         # Scratch for lr * v, one per group: saves allocating a parameter-sized array per step.
-        self._tmp = [np.empty_like(p) for p, _, _ in self._groups]
+        self._tmp = [np.empty_like(p) for p, _, _ in self.groups]
 
     def step(self):
         self.t += 1
         if self.momentum and self._velocity is None:
             self._velocity = self._zeros("velocity")
-        for i, (p, g, _) in enumerate(self._groups):
+        for i, (p, g, _) in enumerate(self.groups):
             if self.weight_decay:
                 g = g + self.weight_decay * p  # a new array: the stored gradient stays as is
             if self.momentum:
@@ -172,7 +148,7 @@ class Adam(Optimizer):
         c2 = math.sqrt(1.0 - b2 ** self.t)
         step_size = self.lr * c2 / (1.0 - b1 ** self.t)
         eps = self.eps * c2
-        for (p, g, _), m, v, tmp in zip(self._groups, self._m, self._v, self._tmp):
+        for (p, g, _), m, v, tmp in zip(self.groups, self._m, self._v, self._tmp):
             if self.weight_decay:
                 g = g + self.weight_decay * p
             m *= b1

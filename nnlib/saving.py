@@ -32,13 +32,14 @@ def register_layer(cls):
     return cls
 
 
-def layer_from_config(config):
-    """A new layer (fresh random weights, to be overwritten) from a layer's ``config()``."""
+def layer_from_config(config, store=None):
+    """A new layer (fresh random weights, to be overwritten) from a layer's ``config()``,
+    taking its arrays from ``store`` when one is given."""
     if not isinstance(config, dict) or config.get("type") not in LAYER_TYPES:
         kind = config.get("type") if isinstance(config, dict) else type(config).__name__
         raise ModelFileError(f"layer config must name one of the layer types "
                              f"{sorted(LAYER_TYPES)}, got {kind!r}")
-    return LAYER_TYPES[config["type"]].from_config(config)
+    return LAYER_TYPES[config["type"]].from_config(config, store=store)
 
 
 def _as_path(path):
