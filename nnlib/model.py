@@ -30,8 +30,23 @@ class ParameterList(list):
 class Model:
     """What every model shares: its parameters' gradients, weights in and out, a summary, a file.
 
-    A subclass provides ``parameters()`` (live ``(name, value, grad)`` triples), ``dtype``,
-    ``n_in`` and ``config()``.
+    The contract: what ``fit``, ``check_model_gradients`` and ``save``/``load`` call, and so what
+    a subclass (``Sequential``, ``MultiTask``) provides. Shapes: X is (N, D); targets and outputs
+    are (N, K) for ``Sequential`` and ``{head: (N, K_h)}`` for ``MultiTask``.
+
+    ``dtype``, ``n_in``                    the parameters' dtype and the input width D
+    ``parameters()``                       a ``ParameterList`` of live (name, value, grad)
+    ``check_X(X, name)``                   X checked and cast to ``dtype``, (N, D)
+    ``resolve_loss(loss)``                 loss object(s) from names
+    ``prepare_targets(y, loss, n)``        targets checked once and cast for the loss
+    ``loss_and_gradients(X, Y, loss)``     forward + backward on prepared data; the loss value
+    ``evaluate(X, y, loss, metrics)``      ``{'loss': ..., metric: ...}`` on raw data
+    ``check_metrics(metrics)``             refuse what ``evaluate`` could not use
+    ``config()`` / ``from_config(config)`` the architecture as JSON-ready data, and back
+
+    This base class adds, from those: ``zero_grad``, ``n_parameters``, ``get_weights``,
+    ``set_weights``, ``save`` and the summary table. Methods named with a leading underscore
+    are used only inside their own module.
     """
 
     def zero_grad(self):
@@ -67,7 +82,7 @@ class Model:
         """Write the architecture and the weights to a NumPy ``.npz`` file; returns its path."""
         return save_model(self, path)
 
-    def _summary(self, parts, first_header="#", footer=()):
+    def summary_table(self, parts, first_header="#", footer=()):
         """A table of layers, output shapes and parameter counts for ``[(prefix, layers)]``."""
         rows = [(first_header, "layer", "activation", "output shape", "parameters")]
         for prefix, layers in parts:
@@ -255,7 +270,7 @@ class Sequential(Model):
     # -- summary and files -------------------------------------------------------------------
     def summary(self):
         """A table of layers, output shapes and parameter counts, as a string."""
-        return self._summary([("", self.layers)])
+        return self.summary_table([("", self.layers)])
 
     def __repr__(self):
         return "Sequential([\n" + "".join(f"    {layer!r},\n" for layer in self.layers) + "])"

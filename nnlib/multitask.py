@@ -255,7 +255,7 @@ class MultiTask(Model):
         parts = [("trunk.", self.trunk.layers)]
         parts += [(f"head.{n}.", h.layers) for n, h in self.heads.items()]
         weights = ", ".join(f"{n}: {w:g}" for n, w in self.loss_weights.items())
-        return self._summary(parts, first_header="part", footer=[f"loss weights: {weights}"])
+        return self.summary_table(parts, first_header="part", footer=[f"loss weights: {weights}"])
 
     def __repr__(self):
         heads = ", ".join(f"{n!r}: {[la for la in h.layers]}" for n, h in self.heads.items())
