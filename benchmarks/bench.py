@@ -140,7 +140,8 @@ def time_nnlib(sizes, batch, X, y, epochs, opt):
 
 
 def train_numpy(sizes, batch, X, y, epochs, opt, flat):
-    """Train in place the parameters in ``flat`` (nnlib's packed layout) with a flat NumPy loop.
+    """Train in place the parameters in ``flat`` (laid out as in the ParameterStore that ``mlp``
+    builds) with a flat NumPy loop.
 
     The same arithmetic as nnlib, call for call, in the same order, with the loader's shuffles:
     only the classes, checks and bookkeeping are gone. Returns the last epoch's mean loss.
@@ -202,7 +203,7 @@ def train_numpy(sizes, batch, X, y, epochs, opt, flat):
 
 
 def time_numpy(sizes, batch, X, y, epochs, opt):
-    flat = nnlib_setup(sizes, batch, X, y, opt)[0].layers[0].params["W"].base.copy()
+    flat = nnlib_setup(sizes, batch, X, y, opt)[0].layers[0].store.values.copy()
     t0 = clock()
     train_numpy(sizes, batch, X, y, epochs, opt, flat)
     return clock() - t0

@@ -16,9 +16,10 @@ from .layers import INITIALIZERS, Dense
 from .losses import LOSSES, BinaryCrossEntropy, CrossEntropy, Loss, MeanSquaredError, get_loss
 from .metrics import (accuracy, accuracy_within, confusion_matrix, mean_absolute_error,
                       mean_squared_error, r2_score)
-from .model import Sequential, load, mlp
+from .model import Sequential, mlp
 from .multitask import MultiTask
 from .optimizers import SGD, Adam, get_optimizer
+from .saving import ModelFileError, load
 from .training import History, TrainingDivergedError, fit
 
 __version__ = "0.1.0"
@@ -32,7 +33,7 @@ __all__ = [
     "LOSSES", "BinaryCrossEntropy", "CrossEntropy", "Loss", "MeanSquaredError", "get_loss",
     "accuracy", "accuracy_within", "confusion_matrix", "mean_absolute_error",
     "mean_squared_error", "r2_score",
-    "Sequential", "load", "mlp",
+    "Sequential", "mlp", "load", "ModelFileError",
     "MultiTask",
     "SGD", "Adam", "get_optimizer",
     "History", "TrainingDivergedError", "fit",

@@ -4,9 +4,20 @@ Each check raises a ``ValueError`` or ``TypeError`` whose message names the argu
 expected and what was received. Checks run at entry points only (constructors, ``fit``,
 ``predict``, losses, ``DataLoader``), never inside the training hot loop.
 """
+import contextlib
 import numbers
 
 import numpy as np
+
+
+@contextlib.contextmanager
+def errors_prefixed(prefix):
+    """Re-raise a ValueError or TypeError from the block with ``prefix: `` before its message,
+    so an error found deep inside names the argument the caller gave (``loader.y: ...``)."""
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{prefix}: {exc}") from None
 
 
 def as_array(value, name, ndim=None, dtype=None, finite=True):
@@ -14,11 +25,17 @@ def as_array(value, name, ndim=None, dtype=None, finite=True):
 
     ``ndim`` may be an int or a tuple of allowed ints. Non-numeric input is a ``TypeError``.
     """
-    if isinstance(value, (str, bytes, dict)) or value is None:
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError):  # ragged nesting such as [[1, 2], [3]]
+        raise ValueError(f"{name} must be a rectangular array (every row of the same length), "
+                         f"got a ragged {type(value).__name__}") from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must hold numbers, got an array of dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -53,25 +70,46 @@ def positive_int(value, name, allow_none=False):
     return int(value)
 
 
-def positive_float(value, name, allow_zero=False):
-    """Check a finite real number > 0 (or >= 0 with ``allow_zero``)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+def real_number(value, name, bound="", ok=lambda v: True):
+    """Check a finite real number (bools, strings and NaN are refused) for which ``ok`` holds.
+
+    ``bound`` describes ``ok`` in the error message, e.g. ``"> 0"``. Returns a float.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
     value = float(value)
-    ok = value >= 0 if allow_zero else value > 0
-    if not np.isfinite(value) or not ok:
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value}")
+    if not (np.isfinite(value) and ok(value)):
+        raise ValueError(f"{name} must be a finite number {bound}".rstrip() + f", got {value}")
     return value
 
 
-def in_unit_interval(value, name):
-    """Check a number in [0, 1) (momentum, Adam's betas)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
-    return float(value)
+def positive_float(value, name):
+    """Check a finite real number > 0."""
+    return real_number(value, name, "> 0", lambda v: v > 0)
+
+
+def non_negative_float(value, name):
+    """Check a finite real number >= 0."""
+    return real_number(value, name, ">= 0", lambda v: v >= 0)
+
+
+def zero_to_below_one(value, name):
+    """Check a number in the half-open interval [0, 1) (momentum, Adam's betas)."""
+    return real_number(value, name, "in [0, 1)", lambda v: 0.0 <= v < 1.0)
+
+
+def as_rng(rng, name="rng"):
+    """Turn a seed, a Generator or None into a Generator (never touching NumPy's global state)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(f"{name} must be a seed >= 0, a numpy Generator or None, got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"{name} must be a numpy Generator, an int seed or None, "
+                    f"got {type(rng).__name__}")
 
 
 def lookup(table, name, what):

@@ -7,7 +7,7 @@ Softmax is the one map that mixes a row, so its derivative is a Jacobian per row
 """
 import numpy as np
 
-from ._checks import lookup
+from ._checks import as_array, lookup, real_number
 
 
 class Activation:
@@ -107,7 +107,7 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, alpha=0.01):
-        self.alpha = float(alpha)
+        self.alpha = real_number(alpha, "alpha")
 
     def forward(self, Z):
         return np.where(Z > 0, Z, self.alpha * Z)
@@ -125,7 +125,7 @@ class ELU(Activation):
     name = "elu"
 
     def __init__(self, alpha=1.0):
-        self.alpha = float(alpha)
+        self.alpha = real_number(alpha, "alpha")
 
     def forward(self, Z):
         # expm1 of min(z, 0): accurate near 0 and never overflows on the unused branch.
@@ -197,14 +197,25 @@ def get_activation(activation, **kwargs):
     if isinstance(activation, Activation):
         return activation
     cls = lookup(ACTIVATIONS, activation, "activation")
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        if "argument" not in str(exc):
+            raise
+        raise TypeError(f"activation {activation!r} takes no keyword arguments "
+                        f"{sorted(kwargs)}; only leaky_relu and elu take alpha") from None
+
+
+def _float_array(Z, ndim=None):
+    Z = as_array(Z, "Z", ndim=ndim, finite=False)
+    return Z if np.issubdtype(Z.dtype, np.floating) else Z.astype(np.float64)
 
 
 def sigmoid(Z):
-    """Stable logistic function, elementwise."""
-    return _sigmoid(np.asarray(Z))
+    """Stable logistic function, elementwise, of an array of any shape (ints become float64)."""
+    return _sigmoid(_float_array(Z))
 
 
 def softmax(Z):
-    """Row-wise softmax of ``Z`` with shape (N, K)."""
-    return Softmax().forward(np.asarray(Z))
+    """Row-wise softmax of ``Z`` with shape (N, K) (ints become float64)."""
+    return Softmax().forward(_float_array(Z, ndim=2))

@@ -1,8 +1,7 @@
 """DataLoader: mini-batches of rows, optionally shuffled afresh every epoch."""
 import math
 
-from ._checks import as_array, positive_int
-from .layers import as_rng
+from ._checks import as_array, as_rng, positive_int
 
 
 # Up to this size the inputs are shuffled with one copy per epoch, above it batch by batch.

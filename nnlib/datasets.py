@@ -1,8 +1,7 @@
 """Seeded, offline data sets used by the notebooks. Every function takes ``rng`` (seed or Generator)."""
 import numpy as np
 
-from ._checks import positive_float, positive_int
-from .layers import as_rng
+from ._checks import as_array, as_rng, non_negative_float, positive_int
 
 FOUR_CIRCLE_CENTRES = np.array([[1.0, 1.0], [1.0, 3.0], [3.0, 1.0], [3.0, 3.0]])
 FOUR_CIRCLE_RADIUS = np.sqrt(0.5)
@@ -16,7 +15,7 @@ def make_body_fat(n_samples=1000, noise=5.0, rng=None):
     Returns ``X`` (N, 2) = [height, weight] and ``y`` (N,).
     """
     n = positive_int(n_samples, "n_samples")
-    noise = positive_float(noise, "noise", allow_zero=True)
+    noise = non_negative_float(noise, "noise")
     rng = as_rng(rng)
     height = rng.normal(170.0, 10.0, n)
     weight = rng.normal(70.0, 15.0, n)
@@ -26,7 +25,9 @@ def make_body_fat(n_samples=1000, noise=5.0, rng=None):
 
 def in_four_circles(X):
     """1 where a point (row of ``X``, shape (N, 2)) lies inside one of the four circles, else 0."""
-    X = np.asarray(X, dtype=np.float64)
+    X = as_array(X, "X", ndim=2, dtype=np.float64)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns (x1, x2), got shape {X.shape}")
     d2 = ((X[:, None, :] - FOUR_CIRCLE_CENTRES[None, :, :]) ** 2).sum(axis=2)
     return (d2 <= FOUR_CIRCLE_RADIUS ** 2).any(axis=1).astype(np.intp)
 

@@ -8,8 +8,9 @@ Every loss has two paths:
   any output activation;
 * the fused one, for the output activation named by ``pairs_with``: ``value_from_logits(Z, y)``
   computes the loss from the pre-activation ``Z`` without ever taking log(0), and
-  ``delta(y_hat, y)`` = dL/dZ, which for each pairing below simplifies to (y_hat - y) / N.
-  Models use the fused path automatically when their output activation matches.
+  ``delta(y_hat, y)`` = dL/dZ, which for each pairing simplifies to a scaled y_hat - y.
+  ``Sequential.output_delta`` is the one place that chooses between the two paths, and its
+  docstring lists the three pairings and why they collapse.
 """
 import numpy as np
 
@@ -21,8 +22,19 @@ def _as_float(y_hat):
     return y_hat if np.issubdtype(y_hat.dtype, np.floating) else y_hat.astype(np.float64)
 
 
+def _check_rows(y, n):
+    if n is not None and len(y) != n:
+        raise ValueError(f"y must have one row per input sample ({n} rows), got {len(y)} rows")
+
+
 class Loss:
-    """Base class. Subclasses implement ``_value``, ``_gradient``, ``_value_from_logits``, ``delta``."""
+    """Base class. Subclasses implement ``raw_value``, ``raw_gradient``, ``value_from_logits``
+    and ``delta``.
+
+    Naming rule: ``value``, ``gradient`` and ``prepare`` check their arguments; the others are
+    unchecked, for models that have already prepared the targets once (``raw_`` says so), and
+    a leading underscore means "used only inside this module".
+    """
 
     name = "loss"
     pairs_with = None  # name of the output activation whose fused gradient ``delta`` gives
@@ -33,13 +45,22 @@ class Loss:
 
     def value(self, y_hat, y):
         """Mean loss over the batch, a Python float."""
-        y_hat = _as_float(as_array(y_hat, "y_hat", ndim=2))
-        return self._value(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
+        y_hat = self._check_output(y_hat)
+        return self.raw_value(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
 
     def gradient(self, y_hat, y):
         """dL/dy_hat, shape (N, K), averaged over the batch."""
+        y_hat = self._check_output(y_hat)
+        return self.raw_gradient(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
+
+    def _check_output(self, y_hat):
         y_hat = _as_float(as_array(y_hat, "y_hat", ndim=2))
-        return self._gradient(y_hat, self.prepare(y, y_hat.shape[1], y_hat.dtype, n=len(y_hat)))
+        if self.pairs_with in ("sigmoid", "softmax") and (y_hat.min() < 0 or y_hat.max() > 1):
+            # Logits passed by mistake would give a finite but meaningless number.
+            raise ValueError(f"y_hat must hold probabilities in [0, 1] for {self.name} (the "
+                             f"output of a {self.pairs_with}, not logits), got values in "
+                             f"[{y_hat.min():.4g}, {y_hat.max():.4g}]")
+        return y_hat
 
     def prepare(self, y, n_outputs, dtype, n=None):
         """Check targets and return them as a float array (N, K) of ``dtype``.
@@ -47,8 +68,7 @@ class Loss:
         Called once at the entry point, so the hot loop never converts or checks again.
         """
         y = as_array(y, "y", ndim=(1, 2))
-        if n is not None and len(y) != n:
-            raise ValueError(f"y_hat and y must have the same number of rows, got {n} and {len(y)}")
+        _check_rows(y, n)
         if y.ndim == 1:
             y = y[:, None]
         if y.shape[1] != n_outputs:
@@ -56,11 +76,11 @@ class Loss:
                              f"got shape {y.shape}")
         return y.astype(dtype, copy=False)
 
-    # -- unchecked internals used by models ---------------------------------------------------
-    def _value(self, y_hat, Y):
+    # -- unchecked: ``Y`` as returned by ``prepare``; called by models in the training loop -----
+    def raw_value(self, y_hat, Y):
         raise NotImplementedError
 
-    def _gradient(self, y_hat, Y):
+    def raw_gradient(self, y_hat, Y):
         raise NotImplementedError
 
     def value_from_logits(self, Z, Y, y_hat=None):
@@ -85,18 +105,18 @@ class MeanSquaredError(Loss):
     name = "mse"
     pairs_with = "identity"
 
-    def _value(self, y_hat, Y):
+    def raw_value(self, y_hat, Y):
         D = y_hat - Y
         return float(np.vdot(D, D)) / D.size
 
-    def _gradient(self, y_hat, Y):
+    def raw_gradient(self, y_hat, Y):
         return (y_hat - Y) * (2.0 / y_hat.size)
 
     def value_from_logits(self, Z, Y, y_hat=None):
-        return self._value(Z, Y)  # identity output: the logits are the prediction
+        return self.raw_value(Z, Y)  # identity output: the logits are the prediction
 
     def delta(self, y_hat, Y):
-        return self._gradient(y_hat, Y)
+        return self.raw_gradient(y_hat, Y)
 
 
 class BinaryCrossEntropy(Loss):
@@ -116,21 +136,24 @@ class BinaryCrossEntropy(Loss):
                              f"got values in [{Y.min()}, {Y.max()}]")
         return Y
 
-    def _value(self, y_hat, Y):
+    def raw_value(self, y_hat, Y):
         # Clip with the dtype's eps so that log never sees 0, as scikit-learn does.
         eps = np.finfo(y_hat.dtype).eps
         P = np.clip(y_hat, eps, 1 - eps)
         return float(-np.mean(Y * np.log(P) + (1 - Y) * np.log1p(-P)))
 
-    def _gradient(self, y_hat, Y):
+    def raw_gradient(self, y_hat, Y):
         eps = np.finfo(y_hat.dtype).eps
         P = np.clip(y_hat, eps, 1 - eps)
         return (P - Y) / (P * (1 - P)) / y_hat.size
 
     def value_from_logits(self, Z, Y, y_hat=None):
-        # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z, and logaddexp(0, z) is exact
-        # for z = +-1000 where log(s(z)) would be log(0).
-        return float(np.mean(np.logaddexp(0.0, Z) - Y * Z))
+        # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z
+        #                                   = max(z, 0) - y z + log1p(e^-|z|).
+        # The last form never overflows (z = +-1000 is fine) and, unlike logaddexp(0, z) - y z,
+        # does not subtract two nearly equal numbers for a confident, correct row: at z = 30,
+        # y = 1 it gives log1p(e^-30) = 9.358e-14 to full precision, not 9.237e-14.
+        return float(np.mean(np.maximum(Z, 0.0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))))
 
     def delta(self, y_hat, Y):
         return (y_hat - Y) / y_hat.size
@@ -148,10 +171,13 @@ class CrossEntropy(Loss):
 
     def prepare(self, y, n_outputs, dtype, n=None):
         y = as_array(y, "y", ndim=(1, 2))
-        if n is not None and len(y) != n:
-            raise ValueError(f"y_hat and y must have the same number of rows, got {n} and {len(y)}")
+        _check_rows(y, n)
         if y.ndim == 2:
-            return super().prepare(y, n_outputs, dtype, n)
+            Y = super().prepare(y, n_outputs, dtype, n)
+            if np.any((Y < 0) | (Y > 1)):
+                raise ValueError(f"y rows must be one-hot (or class probabilities) in [0, 1] "
+                                 f"for cross-entropy, got values in [{Y.min()}, {Y.max()}]")
+            return Y
         if not (np.issubdtype(y.dtype, np.integer) or np.all(y == np.round(y))):
             raise ValueError(f"y must hold integer class labels or one-hot rows, "
                              f"got non-integer values of dtype {y.dtype}")
@@ -162,11 +188,11 @@ class CrossEntropy(Loss):
         Y[np.arange(len(y)), y.astype(np.intp)] = 1
         return Y
 
-    def _value(self, y_hat, Y):
+    def raw_value(self, y_hat, Y):
         eps = np.finfo(y_hat.dtype).eps
         return float(-np.vdot(Y, np.log(np.clip(y_hat, eps, 1.0)))) / len(y_hat)
 
-    def _gradient(self, y_hat, Y):
+    def raw_gradient(self, y_hat, Y):
         eps = np.finfo(y_hat.dtype).eps
         return -Y / np.clip(y_hat, eps, 1.0) / len(y_hat)
 

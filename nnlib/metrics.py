@@ -4,7 +4,7 @@
 """
 import numpy as np
 
-from ._checks import as_array, lookup, positive_float, same_rows
+from ._checks import as_array, lookup, non_negative_float, positive_int, same_rows
 
 
 def _pair(y_true, y_pred):
@@ -25,6 +25,12 @@ def _pair(y_true, y_pred):
 def accuracy(y_true, y_pred):
     """Fraction of labels predicted exactly (sklearn.metrics.accuracy_score)."""
     y_true, y_pred = _pair(y_true, y_pred)
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y)):
+            # Probabilities compared with labels would give a silent, meaningless 0.0.
+            raise ValueError(f"{name} must hold class labels (whole numbers), got non-integer "
+                             f"values such as {y[y != np.round(y)].flat[0]:.4g}; turn "
+                             f"probabilities into labels first (model.predict_labels)")
     if y_true.ndim == 2:  # multi-label rows count as right only when every label is
         return float(np.mean(np.all(y_true == y_pred, axis=1)))
     return float(np.mean(y_true == y_pred))
@@ -62,7 +68,7 @@ def r2_score(y_true, y_pred):
 
 def accuracy_within(y_true, y_pred, tol):
     """Fraction of predictions within ``tol`` of the truth: mean(|y - y_hat| <= tol)."""
-    tol = positive_float(tol, "tol", allow_zero=True)
+    tol = non_negative_float(tol, "tol")
     y_true, y_pred = _pair(y_true, y_pred)
     return float(np.mean(np.abs(y_true - y_pred) <= tol))
 
@@ -82,7 +88,7 @@ def confusion_matrix(y_true, y_pred, n_classes=None):
     k = int(max(y_true.max(), y_pred.max())) + 1
     if n_classes is None:
         n_classes = k
-    elif n_classes < k:
+    elif positive_int(n_classes, "n_classes") < k:
         raise ValueError(f"n_classes must be at least {k} for these labels, got {n_classes}")
     C = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(C, (y_true.astype(np.intp), y_pred.astype(np.intp)), 1)
@@ -109,17 +115,48 @@ def _labels(y):
     return y.reshape(len(y))
 
 
+def check_metrics(metrics):
+    """``metrics`` as ``[(name, fn or None)]``: names are looked up, functions must be callable."""
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    if isinstance(metrics, dict):
+        items = list(metrics.items())
+        for name, fn in items:
+            if not isinstance(name, str) or not callable(fn):
+                raise TypeError(f"metrics must map names (str) to functions fn(y_true, y_hat), "
+                                f"got {name!r}: {type(fn).__name__}")
+        return items
+    if isinstance(metrics, (list, tuple)):
+        for name in metrics:
+            lookup(METRICS, name, "metric")
+        return [(m, None) for m in metrics]
+    raise TypeError(f"metrics must be a list of names (e.g. ['accuracy']) or a dict "
+                    f"{{name: fn(y_true, y_hat)}}, got {type(metrics).__name__}")
+
+
 def compute_metrics(metrics, y, y_hat):
     """Evaluate metrics given as names (``['accuracy', 'r2']``) or ``{name: fn(y, y_hat)}``."""
     if isinstance(metrics, str):
         metrics = [metrics]
-    items = metrics.items() if isinstance(metrics, dict) else ((m, None) for m in metrics)
+    items = check_metrics(metrics)
     out = {}
     for name, fn in items:
         if fn is not None:
-            out[name] = float(fn(y, y_hat))
-        elif lookup(METRICS, name, "metric") is accuracy:
-            out[name] = accuracy(_labels(y), output_to_labels(y_hat))
-        else:
-            out[name] = METRICS[name](y, y_hat)
+            value = fn(y, y_hat)
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+                raise TypeError(f"metric {name!r} must return a number, got "
+                                f"{type(value).__name__}")
+            out[name] = float(value)
+            continue
+        key = name.lower() if isinstance(name, str) else name
+        metric = lookup(METRICS, key, "metric")
+        try:
+            if key in _LABEL_METRICS:  # classification metrics compare labels, not probabilities
+                out[key] = metric(_labels(y), output_to_labels(y_hat))
+            else:
+                out[key] = metric(y, y_hat)
+        except ValueError as exc:
+            raise ValueError(f"metric {key!r} cannot compare targets of shape {np.shape(y)} with "
+                             f"outputs of shape {np.shape(y_hat)} ({exc}); 'accuracy' is for "
+                             f"classifiers, {sorted(_VALUE_METRICS)} for regression") from None
     return out

@@ -1,20 +1,52 @@
 """Sequential: layers applied one after another, with backward in reverse order."""
-import json
-from pathlib import Path
-
 import numpy as np
 
-from ._checks import as_array, float_dtype, positive_int
-from .layers import Dense, as_rng
+from ._checks import as_array, as_rng, errors_prefixed, float_dtype, positive_int
+from .layers import Dense, ParameterStore
+from .activations import get_activation
 from .losses import get_loss
-from .metrics import compute_metrics, output_to_labels
+from .metrics import check_metrics, compute_metrics, output_to_labels
+from .saving import layer_from_config, register_model, save_model
+
+
+class ParameterList(list):
+    """``[(name, value, grad), ...]`` with the live arrays, plus ``groups``.
+
+    ``groups`` is ``[(flat_values, flat_grads, names)]``: one entry per run of parameters that
+    lie back to back in one ``ParameterStore`` (one per model built by ``mlp``), so that an
+    optimizer updates a whole run with a few NumPy calls on its flat views.
+    """
+
+    def __init__(self, triples, groups):
+        super().__init__(triples)
+        self.groups = groups
+
+    def renamed(self, prefix):
+        """The same arrays with ``prefix`` before every name (``MultiTask`` uses it)."""
+        return ParameterList([(prefix + n, v, g) for n, v, g in self],
+                             [(v, g, [prefix + n for n in names]) for v, g, names in self.groups])
 
 
 class Model:
     """What every model shares: its parameters' gradients, weights in and out, a summary, a file.
 
-    A subclass provides ``parameters()`` (live ``(name, value, grad)`` triples), ``dtype``,
-    ``n_in`` and ``config()``.
+    The contract: what ``fit``, ``check_model_gradients`` and ``save``/``load`` call, and so what
+    a subclass (``Sequential``, ``MultiTask``) provides. Shapes: X is (N, D); targets and outputs
+    are (N, K) for ``Sequential`` and ``{head: (N, K_h)}`` for ``MultiTask``.
+
+    ``dtype``, ``n_in``                    the parameters' dtype and the input width D
+    ``parameters()``                       a ``ParameterList`` of live (name, value, grad)
+    ``check_X(X, name)``                   X checked and cast to ``dtype``, (N, D)
+    ``resolve_loss(loss)``                 loss object(s) from names
+    ``prepare_targets(y, loss, n)``        targets checked once and cast for the loss
+    ``loss_and_gradients(X, Y, loss)``     forward + backward on prepared data; the loss value
+    ``evaluate(X, y, loss, metrics)``      ``{'loss': ..., metric: ...}`` on raw data
+    ``check_metrics(metrics)``             refuse what ``evaluate`` could not use
+    ``config()`` / ``from_config(config)`` the architecture as JSON-ready data, and back
+
+    This base class adds, from those: ``zero_grad``, ``n_parameters``, ``get_weights``,
+    ``set_weights``, ``save`` and the summary table. Methods named with a leading underscore
+    are used only inside their own module.
     """
 
     def zero_grad(self):
@@ -32,19 +64,25 @@ class Model:
     def set_weights(self, weights):
         """Copy ``weights`` (as from ``get_weights``) into the live parameter arrays."""
         params = self.parameters()
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f"weights must be a list of arrays as from get_weights(), "
+                            f"got {type(weights).__name__}")
         if len(weights) != len(params):
             raise ValueError(f"weights must hold {len(params)} arrays, got {len(weights)}")
-        for (name, v, _), w in zip(params, weights):
-            w = np.asarray(w)
+        checked = []
+        for (name, v, _), w in zip(params, weights):  # check all before changing any
+            w = as_array(w, f"weights for {name}")
             if w.shape != v.shape:
                 raise ValueError(f"weights for {name} must have shape {v.shape}, got {w.shape}")
+            checked.append(w)
+        for (_, v, _), w in zip(params, checked):
             v[...] = w
 
     def save(self, path):
         """Write the architecture and the weights to a NumPy ``.npz`` file; returns its path."""
         return save_model(self, path)
 
-    def _summary(self, parts, first_header="#", footer=()):
+    def summary_table(self, parts, first_header="#", footer=()):
         """A table of layers, output shapes and parameter counts for ``[(prefix, layers)]``."""
         rows = [(first_header, "layer", "activation", "output shape", "parameters")]
         for prefix, layers in parts:
@@ -65,6 +103,7 @@ class Model:
         return "\n".join(body + list(footer))
 
 
+@register_model
 class Sequential(Model):
     """A stack of layers. ``forward`` maps ``(N, D)`` to ``(N, K)``; ``backward`` goes back."""
 
@@ -84,32 +123,6 @@ class Sequential(Model):
         if len(dtypes) != 1:
             raise ValueError(f"all layers must share one dtype, got {sorted(map(str, dtypes))}")
         self.layers = layers
-        self._pack_parameters()
-
-    def _pack_parameters(self):
-        """Move all parameters into one contiguous buffer and all gradients into another.
-
-        Each ``layer.params[k]`` and ``layer.grads[k]`` becomes a view of the same shape and
-        values, so nothing else changes; an optimizer that finds them back to back updates the
-        whole model in a handful of NumPy calls instead of a handful per array (on a small
-        network, most of the optimizer's time). Layers whose arrays are already views (shared
-        with another model) are left as they are.
-        """
-        arrays = [(layer, k) for layer in self.layers for k in getattr(layer, "params", {})]
-        if not arrays or not all(
-                hasattr(layer, "grads") and layer.params[k].base is None
-                and layer.grads[k].base is None for layer, k in arrays):
-            return
-        total = sum(layer.params[k].size for layer, k in arrays)
-        flat_params, flat_grads = np.empty(total, self.dtype), np.empty(total, self.dtype)
-        start = 0
-        for layer, k in arrays:
-            shape, stop = layer.params[k].shape, start + layer.params[k].size
-            for store, flat in ((layer.params, flat_params), (layer.grads, flat_grads)):
-                view = flat[start:stop].reshape(shape)
-                view[...] = store[k]
-                store[k] = view
-            start = stop
 
     # -- properties -------------------------------------------------------------------------
     @property
@@ -135,16 +148,20 @@ class Sequential(Model):
             X = layer.forward(X)
         return X
 
-    def backward(self, dY, fused=False, input_grad=True):
-        """dL/d(output) (N, K) -> dL/dX (N, D), filling every layer's ``grads``.
+    def backward(self, dY, input_grad=True):
+        """dL/d(output) (N, K) -> dL/dX (N, D), filling every layer's ``grads``."""
+        last = self.layers[-1]
+        delta = last.activation.backward(dY, last.cache["Z"], last.cache["A"])
+        return self.backward_from_delta(delta, input_grad)
 
-        ``fused=True``: ``dY`` is dL/dZ of the last layer (a loss's ``delta``).
-        """
+    def backward_from_delta(self, delta, input_grad=True):
+        """Backward from the output layer's dL/dZ, ``delta`` (N, K): fills every layer's
+        ``grads`` and returns dL/dX (N, D), or None with ``input_grad=False``."""
         last = len(self.layers) - 1
-        for i in range(last, -1, -1):
-            need = input_grad or i > 0
-            dY = self.layers[i].backward(dY, fused=fused and i == last, input_grad=need)
-        return dY
+        dA = self.layers[last].backward_from_dZ(delta, input_grad=input_grad or last > 0)
+        for i in range(last - 1, -1, -1):
+            dA = self.layers[i].backward(dA, input_grad=input_grad or i > 0)
+        return dA
 
     def loss_and_gradients(self, X, Y, loss):
         """One forward and backward pass on a batch; returns the loss as a float.
@@ -152,45 +169,73 @@ class Sequential(Model):
         ``Y`` must already be prepared by ``loss.prepare``.
         """
         self.forward(X)
-        value, dY, fused = self.output_loss(Y, loss)
-        self.backward(dY, fused=fused, input_grad=False)
+        value = self.output_value(Y, loss)
+        self.backward_from_delta(self.output_delta(Y, loss), input_grad=False)
         return value
 
-    def output_loss(self, Y, loss):
-        """The loss of the last forward pass and its gradient: ``(value, dY, fused)``.
+    def output_delta(self, Y, loss):
+        """dL/dZ of the output layer (N, K) for the last forward pass: the one place it is made.
 
-        When the loss pairs with the output activation (softmax + cross-entropy, sigmoid +
-        binary cross-entropy, identity + MSE), ``dY`` is the fused dL/dZ = (y_hat - y) / N and
-        ``fused`` is True; otherwise ``dY`` is dL/dy_hat.
+        Three output/loss pairings collapse the chain rule through the output activation into
+        a scaled difference, which this uses (``loss.delta``):
+          identity + MSE:                 2 (y_hat - y) / (N K)  (the identity's slope is 1);
+          sigmoid + binary cross-entropy: (y_hat - y) / (N K)    (the slope y_hat (1 - y_hat)
+                                          cancels the denominator of dL/dy_hat);
+          softmax + cross-entropy:        (y_hat - y) / N        (each one-hot row sums to 1).
+        Besides saving work, the collapsed form stays exact where y_hat saturates at 0 or 1,
+        where dL/dy_hat alone would divide by (nearly) zero. Any other pairing goes the long
+        way: dL/dy_hat from the loss, then back through the activation.
         """
-        y_hat = self.layers[-1].cache["A"]
-        if loss.pairs_with == self.output_activation:
-            return self.output_value(Y, loss), loss.delta(y_hat, Y), True
-        return self.output_value(Y, loss), loss._gradient(y_hat, Y), False
+        last = self.layers[-1]
+        y_hat = last.cache["A"]
+        if loss.pairs_with == last.activation.name:
+            return loss.delta(y_hat, Y)
+        return last.activation.backward(loss.raw_gradient(y_hat, Y), last.cache["Z"], y_hat)
 
     def output_value(self, Y, loss):
         """The loss of the last forward pass; from the logits Z (stable for any Z) when paired."""
         last = self.layers[-1].cache
         if loss.pairs_with == self.output_activation:
             return loss.value_from_logits(last["Z"], Y, y_hat=last["A"])
-        return loss._value(last["A"], Y)
+        return loss.raw_value(last["A"], Y)
 
     @staticmethod
     def resolve_loss(loss):
         """A loss object from a name or an instance (``MultiTask`` takes one per head)."""
         return get_loss(loss)
 
+    @staticmethod
+    def check_metrics(metrics):
+        """Refuse a metrics argument that ``evaluate`` could not use, before any training."""
+        check_metrics(metrics if metrics is not None else ())
+
     def prepare_targets(self, y, loss, n=None):
         """Check ``y`` and cast it once to what ``loss_and_gradients`` expects: (N, K) floats."""
         return loss.prepare(y, self.n_out, self.dtype, n=n)
 
     def parameters(self):
-        """List of ``(name, value, grad)`` triples, e.g. ``('0.W', W, dW)``; arrays are live."""
-        return [(f"{i}.{k}", layer.params[k], layer.grads[k])
-                for i, layer in enumerate(self.layers) for k in layer.params]
+        """``(name, value, grad)`` triples, e.g. ``('0.W', W, dW)``, with live arrays, as a
+        ``ParameterList`` whose ``groups`` join layers that share a ``ParameterStore``."""
+        triples, runs = [], []  # runs: [store, start, stop, names]
+        for i, layer in enumerate(self.layers):
+            names = [f"{i}.{k}" for k in layer.params]
+            triples += [(n, layer.params[k], layer.grads[k]) for n, k in zip(names, layer.params)]
+            store, span = getattr(layer, "store", None), getattr(layer, "span", None)
+            if store is None:  # a layer of another kind: one group per array
+                runs += [[None, layer.params[k], layer.grads[k], [n]]
+                         for n, k in zip(names, layer.params)]
+            elif runs and runs[-1][0] is store and runs[-1][2] == span[0]:
+                runs[-1][2] = span[1]  # this layer continues the previous one's run
+                runs[-1][3] += names
+            else:
+                runs.append([store, span[0], span[1], names])
+        groups = [(a, b, names) if store is None
+                  else (store.values[a:b], store.grads[a:b], names)
+                  for store, a, b, names in runs]
+        return ParameterList(triples, groups)
 
     # -- prediction -------------------------------------------------------------------------
-    def _check_X(self, X, name="X"):
+    def check_X(self, X, name="X"):
         X = as_array(X, name, ndim=2, dtype=self.dtype)
         if X.shape[1] != self.n_in:
             raise ValueError(f"{name} must have {self.n_in} features (columns), "
@@ -199,7 +244,7 @@ class Sequential(Model):
 
     def predict(self, X):
         """Network output for ``X`` (N, D): (N, K) values or probabilities, in the model's dtype."""
-        return self.forward(self._check_X(X))
+        return self.forward(self.check_X(X))
 
     def predict_proba(self, X):
         """Class probabilities (N, K); the output layer must be softmax or sigmoid."""
@@ -215,7 +260,7 @@ class Sequential(Model):
     def evaluate(self, X, y, loss, metrics=()):
         """Loss and metrics on a data set, e.g. ``{'loss': 0.12, 'accuracy': 0.97}``."""
         loss = self.resolve_loss(loss)
-        X = self._check_X(X)
+        X = self.check_X(X)
         Y = self.prepare_targets(y, loss, n=len(X))
         y_hat = self.forward(X)
         out = {"loss": self.output_value(Y, loss)}
@@ -225,7 +270,7 @@ class Sequential(Model):
     # -- summary and files -------------------------------------------------------------------
     def summary(self):
         """A table of layers, output shapes and parameter counts, as a string."""
-        return self._summary([("", self.layers)])
+        return self.summary_table([("", self.layers)])
 
     def __repr__(self):
         return "Sequential([\n" + "".join(f"    {layer!r},\n" for layer in self.layers) + "])"
@@ -235,15 +280,10 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config):
-        return cls([dense_from_config(c) for c in config["layers"]])
-
-
-def dense_from_config(c):
-    """Rebuild a ``Dense`` layer (random weights, to be overwritten) from its ``config()``."""
-    from .activations import get_activation
-
-    act = get_activation(c["activation"], **c.get("activation_kwargs", {}))
-    return Dense(c["n_in"], c["n_out"], activation=act, init=c["init"], rng=0, dtype=c["dtype"])
+        layers = config["layers"]
+        store = ParameterStore(sum(Dense.n_parameters_for(c["n_in"], c["n_out"]) for c in layers),
+                               layers[0]["dtype"])
+        return cls([layer_from_config(c, store=store) for c in layers])
 
 
 def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=None,
@@ -258,47 +298,18 @@ def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=N
         raise ValueError(f"sizes must list at least an input and an output width, got {sizes}")
     dtype = float_dtype(dtype)
     rng = as_rng(rng)
+    for arg, value in (("activation", activation), ("output_activation", output_activation)):
+        with errors_prefixed(arg):
+            get_activation(value)
     if init is None:
-        name = activation if isinstance(activation, str) else activation.name
+        # The canonical name ("ReLU", "relu" and ReLU() are one activation) picks the default.
+        name = get_activation(activation).name
         init = "he" if name in ("relu", "leaky_relu", "elu", "silu") else "xavier"
-    layers = [Dense(a, b, activation, init=init, rng=rng, dtype=dtype)
+    # All layers take their arrays from one store: see ParameterStore for what that saves.
+    store = ParameterStore(sum(Dense.n_parameters_for(a, b) for a, b in zip(sizes, sizes[1:])),
+                           dtype)
+    layers = [Dense(a, b, activation, init=init, rng=rng, dtype=dtype, store=store)
               for a, b in zip(sizes[:-2], sizes[1:-1])]
     layers.append(Dense(sizes[-2], sizes[-1], output_activation, init="xavier", rng=rng,
-                        dtype=dtype))
+                        dtype=dtype, store=store))
     return Sequential(layers)
-
-
-def save_model(model, path):
-    """Write ``model.config()`` as JSON text and every parameter as ``param.<name>`` to ``path``.
-
-    Only plain arrays are stored (no pickled objects), so the file loads with
-    ``allow_pickle=False``. NumPy appends ``.npz`` when ``path`` lacks it; the path written is
-    returned.
-    """
-    path = Path(path)
-    if path.suffix != ".npz":
-        path = path.with_name(path.name + ".npz")
-    arrays = {f"param.{name}": v for name, v, _ in model.parameters()}
-    np.savez(path, config=np.array(json.dumps(model.config())), **arrays)
-    return path
-
-
-def load(path):
-    """Load a model written by ``save``; predictions are bit-identical to the saved model's."""
-    path = Path(path)
-    if path.suffix != ".npz" and not path.exists():
-        path = path.with_name(path.name + ".npz")  # as save() wrote it
-    with np.load(path, allow_pickle=False) as f:
-        config = json.loads(str(f["config"]))
-        weights = {k[len("param."):]: f[k] for k in f.files if k.startswith("param.")}
-    kind = config.get("type")
-    if kind == "Sequential":
-        model = Sequential.from_config(config)
-    elif kind == "MultiTask":
-        from .multitask import MultiTask
-        model = MultiTask.from_config(config)
-    else:
-        raise ValueError(f"{path} holds an unknown model type {kind!r}")
-    for name, value, _ in model.parameters():
-        value[...] = weights[name]
-    return model

@@ -12,14 +12,14 @@ protocol as ``Sequential`` (``resolve_loss``, ``prepare_targets``, ``loss_and_gr
 with it unchanged. Losses, targets and metrics are dicts keyed by head name; targets may also
 be a tuple in head order (as a ``DataLoader`` carries them).
 """
-import numbers
 
 import numpy as np
 
-from ._checks import as_array
+from ._checks import as_array, errors_prefixed, non_negative_float
 from .losses import get_loss
-from .metrics import compute_metrics, output_to_labels
-from .model import Model, Sequential, dense_from_config
+from .metrics import check_metrics, compute_metrics, output_to_labels
+from .model import Model, ParameterList, Sequential
+from .saving import layer_from_config, register_model
 
 
 def _as_sequential(part, name):
@@ -27,6 +27,9 @@ def _as_sequential(part, name):
     if isinstance(part, Sequential):
         return part
     if isinstance(part, (list, tuple)):
+        if not part:
+            raise ValueError(f"{name} must hold at least one layer, got an empty "
+                             f"{type(part).__name__}")
         return Sequential(part)
     if hasattr(part, "forward") and hasattr(part, "backward"):
         return Sequential([part])
@@ -34,6 +37,7 @@ def _as_sequential(part, name):
                     f"got {type(part).__name__}")
 
 
+@register_model
 class MultiTask(Model):
     """A shared trunk and named heads: ``forward`` maps ``(N, D)`` to ``{head: (N, K_h)}``.
 
@@ -82,11 +86,8 @@ class MultiTask(Model):
         else:
             raise TypeError(f"loss_weights must be a dict {{head: weight}}, a sequence in head "
                             f"order or None, got {type(loss_weights).__name__}")
-        for name, w in weights.items():
-            if isinstance(w, bool) or not isinstance(w, numbers.Real):
-                raise TypeError(f"loss_weights[{name!r}] must be a number, got {w!r}")
-            if not np.isfinite(w) or w < 0:
-                raise ValueError(f"loss_weights[{name!r}] must be a finite number >= 0, got {w!r}")
+        weights = {name: non_negative_float(w, f"loss_weights[{name!r}]")
+                   for name, w in weights.items()}
         if not any(w > 0 for w in weights.values()):
             raise ValueError(f"loss_weights must give at least one head a weight > 0, "
                              f"got {weights}")
@@ -142,17 +143,15 @@ class MultiTask(Model):
         losses = self.resolve_loss(losses)
         out = {}
         for name, yh in self._per_head(y, "y").items():
-            try:
+            with errors_prefixed(f"targets of head {name!r}"):
                 out[name] = losses[name].prepare(yh, self.heads[name].n_out, self.dtype, n=n)
-            except (ValueError, TypeError) as err:
-                raise type(err)(f"targets of head {name!r}: {err}") from None
         return out
 
     def loss_and_gradients(self, X, Y, losses):
         """One forward and backward pass on a batch; returns the weighted total loss (float).
 
         ``Y`` is ``{head: (N, K_h)}`` from ``prepare_targets``. Each head runs its own backward
-        (fused when its output activation pairs with its loss) with its gradient scaled by w_h;
+        from its output delta (``Sequential.output_delta``) scaled by w_h;
         the heads' gradients for the shared features H are summed, and the trunk then runs one
         backward with that sum.
         """
@@ -160,11 +159,11 @@ class MultiTask(Model):
         total, dH = 0.0, None
         for name, head in self.heads.items():
             w = self.loss_weights[name]
-            value, grad, fused = head.output_loss(Y[name], losses[name])
-            total += w * value
+            total += w * head.output_value(Y[name], losses[name])
+            delta = head.output_delta(Y[name], losses[name])
             if w != 1.0:
-                grad = grad * w
-            dH_head = head.backward(grad, fused=fused, input_grad=True)
+                delta = delta * w
+            dH_head = head.backward_from_delta(delta, input_grad=True)
             if dH is None:
                 dH = dH_head
             else:
@@ -174,18 +173,18 @@ class MultiTask(Model):
 
     def parameters(self):
         """List of live ``(name, value, grad)``: ``'trunk.0.W'``, ..., ``'head.<name>.0.b'``."""
-        params = [(f"trunk.{k}", v, g) for k, v, g in self.trunk.parameters()]
-        for name, head in self.heads.items():
-            params += [(f"head.{name}.{k}", v, g) for k, v, g in head.parameters()]
-        return params
+        parts = [self.trunk.parameters().renamed("trunk.")]
+        parts += [head.parameters().renamed(f"head.{name}.") for name, head in self.heads.items()]
+        return ParameterList([t for part in parts for t in part],
+                             [group for part in parts for group in part.groups])
 
     # -- prediction -------------------------------------------------------------------------
-    def _check_X(self, X, name="X"):
-        return self.trunk._check_X(X, name)
+    def check_X(self, X, name="X"):
+        return self.trunk.check_X(X, name)
 
     def predict(self, X):
         """Every head's output for ``X`` (N, D): ``{head: (N, K_h)}``, in the model's dtype."""
-        return self.forward(self._check_X(X))
+        return self.forward(self.check_X(X))
 
     def _classifier_heads(self, head):
         names = list(self.heads) if head is None else [head]
@@ -214,6 +213,17 @@ class MultiTask(Model):
             return output_to_labels(proba)
         return {n: output_to_labels(p) for n, p in proba.items()}
 
+    def check_metrics(self, metrics):
+        """Refuse a metrics argument that ``evaluate`` could not use, before any training."""
+        if metrics is None or (isinstance(metrics, (list, tuple)) and not metrics):
+            return
+        if not isinstance(metrics, dict):
+            raise TypeError(f"metrics must be a dict {{head: [metric names]}} for a MultiTask "
+                            f"model, got {type(metrics).__name__} {metrics!r}")
+        self._check_names(metrics, "metrics", allow_missing=True)
+        for names in metrics.values():
+            check_metrics(names)
+
     def evaluate(self, X, y, losses, metrics=()):
         """Weighted total loss, each head's loss and metrics on a data set.
 
@@ -222,13 +232,9 @@ class MultiTask(Model):
         'setosa_accuracy': 1.0, 'area_r2': 0.98}``.
         """
         losses = self.resolve_loss(losses)
-        if metrics is None or (not isinstance(metrics, dict) and len(metrics) == 0):
-            metrics = {}
-        if not isinstance(metrics, dict):
-            raise TypeError(f"metrics must be a dict {{head: [metric names]}} for a MultiTask "
-                            f"model, got {type(metrics).__name__} {metrics!r}")
-        self._check_names(metrics, "metrics", allow_missing=True)
-        X = self._check_X(X)
+        self.check_metrics(metrics)
+        metrics = metrics if isinstance(metrics, dict) else {}
+        X = self.check_X(X)
         Y = self.prepare_targets(y, losses, n=len(X))
         y_raw = self._per_head(y, "y")
         outputs = self.forward(X)
@@ -249,7 +255,7 @@ class MultiTask(Model):
         parts = [("trunk.", self.trunk.layers)]
         parts += [(f"head.{n}.", h.layers) for n, h in self.heads.items()]
         weights = ", ".join(f"{n}: {w:g}" for n, w in self.loss_weights.items())
-        return self._summary(parts, first_header="part", footer=[f"loss weights: {weights}"])
+        return self.summary_table(parts, first_header="part", footer=[f"loss weights: {weights}"])
 
     def __repr__(self):
         heads = ", ".join(f"{n!r}: {[la for la in h.layers]}" for n, h in self.heads.items())
@@ -265,6 +271,6 @@ class MultiTask(Model):
 
     @classmethod
     def from_config(cls, config):
-        trunk = [dense_from_config(c) for c in config["trunk"]]
-        heads = {name: [dense_from_config(c) for c in layers] for name, layers in config["heads"]}
+        trunk = [layer_from_config(c) for c in config["trunk"]]
+        heads = {name: [layer_from_config(c) for c in layers] for name, layers in config["heads"]}
         return cls(trunk, heads, config.get("loss_weights"))

@@ -9,80 +9,72 @@ import math
 
 import numpy as np
 
-from ._checks import in_unit_interval, lookup, positive_float
+from ._checks import lookup, non_negative_float, positive_float, zero_to_below_one
 
 
 class Optimizer:
     """Base class: holds the parameter list and the learning rate."""
 
     def __init__(self, params, lr):
-        self.params = list(params)
-        if not self.params:
-            raise ValueError("params must hold at least one (name, value, grad) triple, got none")
-        for entry in self.params:
-            if len(entry) != 3:
-                raise TypeError("params must be (name, value, grad) triples as returned by "
-                                f"model.parameters(), got an entry of length {len(entry)}")
+        self.params = _check_params(params)
         self.lr = positive_float(lr, "lr")
         self.state = {name: {} for name, _, _ in self.params}
         self.t = 0  # number of steps taken
-        # What ``step`` updates: (value, grad, names) per run of parameters that sit back to back
-        # in one buffer (a Sequential packs its parameters so), else one entry per parameter.
-        self._groups = _contiguous_groups(self.params)
+        # What ``step`` updates: the model's groups of parameters that lie back to back in one
+        # flat buffer (see ParameterStore), or else each array on its own.
+        self.groups = _groups(params, self.params)
 
     def _zeros(self, key):
         """One zero buffer per group for state ``key``, also shown per parameter in ``state``."""
         shapes = {name: p.shape for name, p, _ in self.params}
         buffers = []
-        for value, _, names in self._groups:
+        for value, _, names in self.groups:
             buf = np.zeros_like(value)
             buffers.append(buf)
             for name, view in zip(names, _split(buf, [shapes[n] for n in names])):
                 self.state[name][key] = view
         return buffers
 
-    def zero_grad(self):
-        """Set every gradient to zero (backward overwrites gradients, so training needs no call)."""
-        for _, _, g in self.params:
-            g.fill(0)
-
     def step(self):
         raise NotImplementedError
 
 
-def _next_to(a, b):
-    """True if array ``b`` starts in memory where ``a`` ends, both in the same 1-D buffer."""
-    return (a.base is not None and b.base is a.base and a.base.ndim == 1
-            and a.dtype == b.dtype and a.flags.c_contiguous and b.flags.c_contiguous
-            and a.ctypes.data + a.nbytes == b.ctypes.data)
+def _check_params(params):
+    """``params`` as a list of live ``(name, value, grad)`` float arrays, or a clear error."""
+    if not isinstance(params, (list, tuple)):
+        hint = " (pass model.parameters(), not the model)" if hasattr(params, "parameters") else ""
+        raise TypeError(f"params must be the list returned by model.parameters(){hint}, "
+                        f"got {type(params).__name__}")
+    if not params:
+        raise ValueError("params must hold at least one (name, value, grad) triple, got none")
+    for i, entry in enumerate(params):
+        if not isinstance(entry, (list, tuple)) or len(entry) != 3:
+            got = (f"an entry of length {len(entry)}" if isinstance(entry, (list, tuple))
+                   else type(entry).__name__)
+            raise TypeError("params must be (name, value, grad) triples as returned by "
+                            f"model.parameters(), got {got} at index {i}")
+        name, value, grad = entry
+        for what, arr in (("value", value), ("grad", grad)):
+            # A list or an int array would be copied or rounded: the update would be lost.
+            if not isinstance(arr, np.ndarray) or not np.issubdtype(arr.dtype, np.floating):
+                kind = arr.dtype if isinstance(arr, np.ndarray) else type(arr).__name__
+                raise TypeError(f"params[{i}] ({name!r}): the {what} must be a float NumPy "
+                                f"array, updated in place, got {kind}")
+        if value.shape != grad.shape:
+            raise ValueError(f"params[{i}] ({name!r}): value and grad must have one shape, "
+                             f"got {value.shape} and {grad.shape}")
+    return list(params)
 
 
-def _contiguous_groups(params):
-    """Runs of ``(name, value, grad)`` whose values, and whose grads, tile one buffer in order.
-
-    Returns ``(value, grad, names)`` per run, where value and grad are 1-D views spanning the
-    run (or the arrays themselves for a run of one), so an update of the view is an update of
-    every parameter in it.
-    """
-    runs = []
-    for i, (name, p, g) in enumerate(params):
-        prev = params[i - 1] if i else None
-        if prev is not None and _next_to(prev[1], p) and _next_to(prev[2], g):
-            runs[-1].append((name, p, g))
-        else:
-            runs.append([(name, p, g)])
-    groups = []
-    for run in runs:
-        if len(run) == 1:
-            name, p, g = run[0]
-            groups.append((p, g, [name]))
-            continue
-        views = []
-        for k in (1, 2):  # the value, then the gradient
-            first = run[0][k]
-            start = (first.ctypes.data - first.base.ctypes.data) // first.itemsize
-            views.append(first.base[start:start + sum(e[k].size for e in run)])
-        groups.append((views[0], views[1], [e[0] for e in run]))
+def _groups(given, params):
+    """``(value, grad, names)`` to update: ``given.groups`` when ``given`` is a model's
+    ``ParameterList`` (checked to cover exactly its arrays), else one group per array."""
+    groups = getattr(given, "groups", None)
+    if groups is None:
+        return [(v, g, [n]) for n, v, g in params]
+    if [n for _, _, names in groups for n in names] != [n for n, _, _ in params]:
+        raise ValueError("params.groups must cover the parameters in order; pass "
+                         "model.parameters() unchanged")
     return groups
 
 
@@ -107,18 +99,18 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=0.01, momentum=0.0, weight_decay=0.0):
         super().__init__(params, lr)
-        self.momentum = in_unit_interval(momentum, "momentum")
-        self.weight_decay = positive_float(weight_decay, "weight_decay", allow_zero=True)
+        self.momentum = zero_to_below_one(momentum, "momentum")
+        self.weight_decay = non_negative_float(weight_decay, "weight_decay")
 
         self._velocity = None  # made at the first step with momentum
         # Scratch for lr * v, one per group: saves allocating a parameter-sized array per step.
-        self._tmp = [np.empty_like(p) for p, _, _ in self._groups]
+        self._tmp = [np.empty_like(p) for p, _, _ in self.groups]
 
     def step(self):
         self.t += 1
         if self.momentum and self._velocity is None:
             self._velocity = self._zeros("velocity")
-        for i, (p, g, _) in enumerate(self._groups):
+        for i, (p, g, _) in enumerate(self.groups):
             if self.weight_decay:
                 g = g + self.weight_decay * p  # a new array: the stored gradient stays as is
             if self.momentum:
@@ -138,10 +130,10 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
-        self.beta1 = in_unit_interval(beta1, "beta1")
-        self.beta2 = in_unit_interval(beta2, "beta2")
+        self.beta1 = zero_to_below_one(beta1, "beta1")
+        self.beta2 = zero_to_below_one(beta2, "beta2")
         self.eps = positive_float(eps, "eps")
-        self.weight_decay = positive_float(weight_decay, "weight_decay", allow_zero=True)
+        self.weight_decay = non_negative_float(weight_decay, "weight_decay")
         # m, v and one scratch buffer per group, allocated once: the step then makes no new
         # arrays, which matters when it runs thousands of times a second.
         self._m, self._v, self._tmp = self._zeros("m"), self._zeros("v"), self._zeros("tmp")
@@ -156,7 +148,7 @@ class Adam(Optimizer):
         c2 = math.sqrt(1.0 - b2 ** self.t)
         step_size = self.lr * c2 / (1.0 - b1 ** self.t)
         eps = self.eps * c2
-        for (p, g, _), m, v, tmp in zip(self._groups, self._m, self._v, self._tmp):
+        for (p, g, _), m, v, tmp in zip(self.groups, self._m, self._v, self._tmp):
             if self.weight_decay:
                 g = g + self.weight_decay * p
             m *= b1

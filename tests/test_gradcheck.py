@@ -63,7 +63,7 @@ def test_check_model_gradients_checks_inputs():
     model = mlp([2, 1], rng=0)
     with pytest.raises(ValueError, match=r"X must have 2 features"):
         check_model_gradients(model, "mse", np.zeros((3, 4)), np.zeros(3))
-    with pytest.raises(ValueError, match=r"same number of rows, got 3 and 2"):
+    with pytest.raises(ValueError, match=r"one row per input sample \(3 rows\), got 2 rows"):
         check_model_gradients(model, "mse", np.zeros((3, 2)), np.zeros(2))
 
 
@@ -73,3 +73,50 @@ def test_numerical_gradient_through_an_evenly_strided_view():
     np.testing.assert_allclose(numerical_gradient(lambda: float(np.sum(x ** 2)), x), 2 * x,
                                rtol=1e-7, atol=1e-9)
     np.testing.assert_array_equal(base, np.arange(12.0).reshape(3, 4))
+
+
+@pytest.mark.parametrize("f, x, h, error, match", [
+    ("not callable", np.zeros(2), 1e-6, TypeError, "f must be a function"),
+    (lambda: 0.0, [1.0, 2.0], 1e-6, TypeError, "x must be a NumPy array"),
+    (lambda: 0.0, np.arange(3), 1e-6, TypeError, "x must be a float array"),
+    (lambda: 0.0, np.zeros(2), 0.0, ValueError, "h must be a finite number > 0, got 0.0"),
+    (lambda: 0.0, np.zeros(2), float("nan"), ValueError, "h must be a finite number > 0"),
+    (lambda: "x", np.zeros(2), 1e-6, TypeError, "f must return a single number, got str"),
+    (lambda: np.zeros(3), np.zeros(2), 1e-6, TypeError, "f must return a single number"),
+])
+def test_numerical_gradient_refuses_bad_arguments(f, x, h, error, match):
+    with pytest.raises(error, match=match):
+        numerical_gradient(f, x, h=h)
+
+
+def test_numerical_gradient_refuses_a_read_only_array_and_restores_x_after_an_error():
+    x = np.ones(3)
+    x.flags.writeable = False
+    with pytest.raises(ValueError, match="x must be writable"):
+        numerical_gradient(lambda: 0.0, x)
+    y = np.array([1.0, 2.0])
+
+    def f():
+        if y[0] != 1.0:
+            raise RuntimeError("boom")
+        return 0.0
+
+    with pytest.raises(RuntimeError):
+        numerical_gradient(f, y)
+    np.testing.assert_array_equal(y, [1.0, 2.0])
+
+
+def test_numerical_gradient_uses_its_step():
+    x = np.array([1.0])
+    assert numerical_gradient(lambda: float(x[0] ** 3), x, h=0.1)[0] == pytest.approx(3.01)
+
+
+def test_relative_error_refuses_different_shapes():
+    with pytest.raises(ValueError, match=r"a and b must have the same shape, got \(3,\) and \(1,\)"):
+        relative_error(np.ones(3), np.ones(1))
+
+
+def test_check_model_gradients_needs_float64():
+    model = mlp([2, 1], rng=0, dtype=np.float32)
+    with pytest.raises(ValueError, match="model must be float64 for a gradient check"):
+        check_model_gradients(model, "mse", np.zeros((3, 2)), np.zeros(3))

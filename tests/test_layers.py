@@ -42,15 +42,15 @@ def test_backward_overwrites_gradients(activation, rng):
         np.testing.assert_array_equal(layer.grads[k], first[k])
 
 
-def test_fused_backward_skips_activation_slope(rng):
+def test_backward_from_dz_skips_the_activation_slope(rng):
     layer = Dense(3, 2, "sigmoid", rng=0)
     X, dZ = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
     layer.forward(X)
-    dX = layer.backward(dZ, fused=True)
+    dX = layer.backward_from_dZ(dZ)
     np.testing.assert_allclose(layer.grads["W"], X.T @ dZ, rtol=1e-12)
     np.testing.assert_allclose(layer.grads["b"], dZ.sum(axis=0), rtol=1e-12)
     np.testing.assert_allclose(dX, dZ @ layer.params["W"].T, rtol=1e-12)
-    assert layer.backward(dZ, fused=True, input_grad=False) is None
+    assert layer.backward_from_dZ(dZ, input_grad=False) is None
 
 
 def test_forward_is_affine_then_activation(rng):

@@ -4,7 +4,8 @@ import pytest
 from sklearn.metrics import log_loss
 
 import nnlib
-from nnlib import get_activation, get_loss, numerical_gradient, relative_error
+from nnlib import (BinaryCrossEntropy, get_activation, get_loss, numerical_gradient,
+                   relative_error)
 
 TOL = 1e-6
 LOSS_NAMES = ["mse", "binary_cross_entropy", "cross_entropy"]
@@ -166,7 +167,7 @@ def test_loss_name_of_wrong_type():
 
 @pytest.mark.parametrize("y_hat, y, exc, match", [
     (np.zeros(3), np.zeros(3), ValueError, r"y_hat must be 2-D, got a 1-D array"),
-    (np.zeros((3, 1)), np.zeros(4), ValueError, r"same number of rows, got 3 and 4"),
+    (np.zeros((3, 1)), np.zeros(4), ValueError, r"one row per input sample \(3 rows\), got 4 rows"),
     (np.zeros((3, 2)), np.zeros((3, 3)), ValueError, r"y must have 2 column\(s\).*got shape \(3, 3\)"),
     (np.zeros((3, 1)), np.zeros((3, 1, 1)), ValueError, r"y must be 1-D or 2-D, got a 3-D"),
     (np.array([[np.nan], [0.0]]), np.zeros(2), ValueError, r"y_hat must hold only finite values"),
@@ -216,3 +217,12 @@ def test_clipping_only_at_the_dtype_eps(dtype):
     assert get_loss("bce")(np.zeros((1, 1), dtype), [1.0]) == pytest.approx(-np.log(eps), rel=1e-6)
     assert get_loss("cross_entropy")(np.array([[0.0, 1.0]], dtype), [0]) == pytest.approx(
         -np.log(eps), rel=1e-6)
+
+
+@pytest.mark.parametrize("z", [30.0, 36.0, 40.0, 700.0])
+def test_fused_bce_is_exact_for_confident_correct_rows(z):
+    """log(1 + e^-z) for y = 1: no cancellation, and no underflow to 0 before e^-z does."""
+    Z = np.array([[z], [-z]])
+    Y = np.array([[1.0], [0.0]])
+    exact = np.log1p(np.exp(-z))
+    assert BinaryCrossEntropy().value_from_logits(Z, Y) == pytest.approx(exact, rel=1e-14, abs=0)

@@ -56,8 +56,8 @@ def test_input_gradient_of_sequential(rng):
 
 def test_gradient_check_catches_a_wrong_backward(rng):
     class HalfGradDense(Dense):
-        def backward(self, dA, fused=False, input_grad=True):
-            out = super().backward(dA, fused, input_grad)
+        def backward_from_dZ(self, dZ, input_grad=True):
+            out = super().backward_from_dZ(dZ, input_grad)
             self.grads["W"] *= 0.5
             return out
 
@@ -76,8 +76,8 @@ def test_fused_and_plain_paths_give_the_same_gradients(output, loss, rng):
     value = model.loss_and_gradients(X, Y, loss_obj)
     fused = [g.copy() for _, _, g in model.parameters()]
     y_hat = model.forward(X)
-    assert value == pytest.approx(loss_obj._value(y_hat, Y), rel=1e-12)
-    model.backward(loss_obj._gradient(y_hat, Y))
+    assert value == pytest.approx(loss_obj.raw_value(y_hat, Y), rel=1e-12)
+    model.backward(loss_obj.raw_gradient(y_hat, Y))
     for g_fused, (name, _, g) in zip(fused, model.parameters()):
         np.testing.assert_allclose(g_fused, g, rtol=1e-9, atol=1e-14, err_msg=name)
 
@@ -219,7 +219,7 @@ def test_predict_bad_input(X, exc, match):
 def test_evaluate_bad_targets(rng):
     model = mlp([3, 2], "tanh", "softmax", rng=0)
     X = rng.standard_normal((4, 3))
-    with pytest.raises(ValueError, match=r"same number of rows, got 4 and 3"):
+    with pytest.raises(ValueError, match=r"one row per input sample \(4 rows\), got 3 rows"):
         model.evaluate(X, np.array([0, 1, 1]), "cross_entropy")
     with pytest.raises(ValueError, match=r"y labels must be in \[0, 1\] for 2 outputs"):
         model.evaluate(X, np.array([0, 1, 2, 1]), "cross_entropy")
@@ -268,3 +268,30 @@ def test_save_adds_the_npz_suffix_and_load_finds_it(tmp_path):
 
 def test_datasets_module_comes_with_import_nnlib():
     assert callable(nnlib.datasets.make_four_circles)
+
+
+def test_a_reference_taken_before_the_model_is_built_stays_live(rng):
+    """Nothing is moved when layers join a model: an early reference sees every update."""
+    first, second = Dense(3, 4, "tanh", rng=0), Dense(4, 2, rng=1)
+    W, dW = first.params["W"], first.grads["W"]
+    model = Sequential([first, second])
+    before = W.copy()
+    opt = nnlib.SGD(model.parameters(), lr=0.1)
+    X, y = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+    loss = nnlib.get_loss("mse")
+    model.loss_and_gradients(X, model.prepare_targets(y, loss), loss)
+    opt.step()
+    assert W is model.layers[0].params["W"] and dW is model.layers[0].grads["W"]
+    np.testing.assert_allclose(W, before - 0.1 * dW, rtol=1e-15)
+
+
+def test_mlp_keeps_all_parameters_in_one_store_and_one_group():
+    model = mlp([3, 5, 4, 2], "relu", rng=0)
+    stores = {id(layer.store) for layer in model.layers}
+    params = model.parameters()
+    assert len(stores) == 1 and len(params.groups) == 1
+    values, grads, names = params.groups[0]
+    assert names == [n for n, _, _ in params] and values.size == model.n_parameters()
+    # hand-built layers each have a store of their own: one group per layer
+    loose = Sequential([Dense(3, 5, rng=0), Dense(5, 2, rng=1)])
+    assert [names for _, _, names in loose.parameters().groups] == [["0.W", "0.b"], ["1.W", "1.b"]]

@@ -264,7 +264,7 @@ def test_bce_sigmoid_classifier_learns():
     (dict(validation_data=(np.zeros((3, 2)), np.array([0, 1, 2]))), ValueError,
      r"y labels must be in \[0, 1\] for 2 outputs, got labels in \[0, 2\]"),
     (dict(validation_data=(np.zeros((3, 2)), np.array([0, 1]))), ValueError,
-     r"same number of rows, got 3 and 2"),
+     r"one row per input sample \(3 rows\), got 2 rows"),
     (dict(validation_data=(np.array([[0.0, np.nan]]), np.array([0]))), ValueError,
      r"validation_data\[0\] must hold only finite values, got 1 NaN or inf"),
     (dict(validation_data=(np.zeros((2, 2)), np.array([0.0, np.inf]))), ValueError,
@@ -303,3 +303,67 @@ def test_bad_targets_name_the_argument_of_fit_that_held_them():
     bad = nnlib.DataLoader(X, np.array([0, 1, 2, 0, 1, 0, 1, 0]), batch_size=4)
     with pytest.raises(ValueError, match=r"loader\.y.*labels must be in \[0, 1\]"):
         nnlib.fit(model, "cross_entropy", opt, bad, 1)
+
+
+@pytest.mark.parametrize("make_call, error, match", [
+    (lambda m, o, l: fit(None, "mse", o, l, 1), TypeError, "model must be an nnlib model .*got NoneType"),
+    (lambda m, o, l: fit(m, "mse", None, l, 1), TypeError, "optimizer must be an nnlib optimizer"),
+    (lambda m, o, l: fit(m, "mse", o, (l.X, l.y), 1), TypeError, "loader must be a DataLoader.*got tuple"),
+    (lambda m, o, l: fit(m, "mse", o, l, 1, metrics=5), TypeError, "metrics must be a list of names"),
+    (lambda m, o, l: fit(m, "mse", o, l, 1, metrics={"f": 3}), TypeError, "metrics must map names .* to functions"),
+    (lambda m, o, l: fit(m, "mse", o, l, 1, verbose="yes"), TypeError, "verbose must be True, False or a positive"),
+    (lambda m, o, l: fit(m, "mse", o, l, 1, restore_best_weights=None), TypeError, "restore_best_weights must be True or False"),
+    (lambda m, o, l: fit(m, "mse", SGD(mlp([2, 1], rng=1).parameters()), l, 1), ValueError,
+     "optimizer must be built on this model's parameters"),
+])
+def test_fit_names_the_argument_of_the_wrong_kind(make_call, error, match):
+    X, y = linear_data(10, 0)
+    model = mlp([2, 1], rng=0)
+    before = model.get_weights()
+    with pytest.raises(error, match=match):
+        make_call(model, SGD(model.parameters()), DataLoader(X, y))
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_metric_that_returns_no_number_is_named():
+    X, y = linear_data(10, 0)
+    model = mlp([2, 1], rng=0)
+    with pytest.raises(TypeError, match="metric 'f' must return a number, got str"):
+        fit(model, "mse", SGD(model.parameters()), DataLoader(X, y), 1,
+            metrics={"f": lambda a, b: "x"})
+
+
+def test_metric_names_in_any_case():
+    X, y = linear_data(20, 0)
+    model = mlp([2, 1], rng=0)
+    history = fit(model, "mse", SGD(model.parameters()), DataLoader(X, y), 2, metrics=["R2", "MSE"])
+    assert set(history) == {"loss", "r2", "mse"}
+
+
+def test_a_validation_set_of_the_wrong_length_is_named():
+    X, y = linear_data(20, 0)
+    model = mlp([2, 1], rng=0)
+    with pytest.raises(ValueError, match=r"validation_data\[1\]: y must have one row per input "
+                                         r"sample \(5 rows\), got 4 rows"):
+        fit(model, "mse", SGD(model.parameters()), DataLoader(X, y), 1,
+            validation_data=(X[:5], y[:4]))
+
+
+def test_a_flat_loss_stops_after_patience_epochs():
+    """A loss that never improves after the first epoch stops exactly ``patience`` epochs later."""
+    X, y = linear_data(20, 0)
+    model = mlp([2, 1], rng=0)
+    history = fit(model, "mse", SGD(model.parameters(), lr=1e-300), DataLoader(X, y), 50,
+                  patience=3)
+    assert history.stopped_early and history.epochs == 4 and history.best_epoch == 1
+
+
+def test_defaults_of_the_optimizers_loader_and_fit():
+    import inspect
+
+    model = mlp([2, 1], rng=0)
+    assert SGD(model.parameters()).lr == 0.01
+    assert Adam(model.parameters()).lr == 0.001
+    assert DataLoader(np.zeros((40, 2))).batch_size == 32
+    assert inspect.signature(fit).parameters["restore_best_weights"].default is True
