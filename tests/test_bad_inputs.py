@@ -149,7 +149,9 @@ def _finite_only(fn, v):
 
 @pytest.mark.parametrize("entry, argument, kind, call", CASES,
                          ids=[f"{c[0]}-{c[1]}" for c in CASES])
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run and machine, so a CI failure always reproduces.
+@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_bad_input_gets_a_clear_error_naming_the_argument(entry, argument, kind, call, data):
     value = data.draw(BAD[kind], label=f"{entry}({argument}=...)")
