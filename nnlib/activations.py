@@ -5,6 +5,8 @@ keeps its dtype. ``derivative(Z, A)`` is the elementwise slope dA/dZ; it takes t
 too because several slopes are cheapest written in terms of it (sigmoid: A(1-A)).
 Softmax is the one map that mixes a row, so its derivative is a Jacobian per row.
 """
+import inspect
+
 import numpy as np
 
 from ._checks import as_array, lookup, real_number
@@ -197,13 +199,11 @@ def get_activation(activation, **kwargs):
     if isinstance(activation, Activation):
         return activation
     cls = lookup(ACTIVATIONS, activation, "activation")
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        if "argument" not in str(exc):
-            raise
-        raise TypeError(f"activation {activation!r} takes no keyword arguments "
-                        f"{sorted(kwargs)}; only leaky_relu and elu take alpha") from None
+    unknown = sorted(set(kwargs) - set(inspect.signature(cls).parameters))
+    if unknown:
+        raise TypeError(f"activation {activation!r} takes no keyword arguments {unknown}; "
+                        f"only leaky_relu and elu take alpha")
+    return cls(**kwargs)
 
 
 def _float_array(Z, ndim=None):

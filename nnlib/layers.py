@@ -93,10 +93,11 @@ class Dense:
         dtype = float_dtype(dtype)
         draw = lookup(INITIALIZERS, init, "init")
         if store is None:
-            store = ParameterStore(n_in * n_out + n_out, dtype)
-        elif not isinstance(store, ParameterStore) or store.values.dtype != dtype:
-            raise TypeError(f"store must be a ParameterStore of dtype {dtype}, got "
-                            f"{getattr(getattr(store, 'values', None), 'dtype', type(store).__name__)}")
+            store = ParameterStore(self.n_parameters_for(n_in, n_out), dtype)
+        if not isinstance(store, ParameterStore):
+            raise TypeError(f"store must be a ParameterStore, got {type(store).__name__}")
+        if store.values.dtype != dtype:
+            raise TypeError(f"store must hold {dtype}, like the layer, got {store.values.dtype}")
         # W and b are views into the store, written once here and then only updated in place.
         W, dW, (start, _) = store.take((n_in, n_out))
         b, db, (_, stop) = store.take((n_out,))  # one bias per unit, starting at zero

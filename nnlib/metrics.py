@@ -26,11 +26,12 @@ def accuracy(y_true, y_pred):
     """Fraction of labels predicted exactly (sklearn.metrics.accuracy_score)."""
     y_true, y_pred = _pair(y_true, y_pred)
     for name, y in (("y_true", y_true), ("y_pred", y_pred)):
-        if np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y)):
+        fractional = y[y != np.round(y)] if np.issubdtype(y.dtype, np.floating) else y[:0]
+        if fractional.size:
             # Probabilities compared with labels would give a silent, meaningless 0.0.
             raise ValueError(f"{name} must hold class labels (whole numbers), got non-integer "
-                             f"values such as {y[y != np.round(y)].flat[0]:.4g}; turn "
-                             f"probabilities into labels first (model.predict_labels)")
+                             f"values such as {fractional.flat[0]:.4g}; turn probabilities "
+                             f"into labels first (model.predict_labels)")
     if y_true.ndim == 2:  # multi-label rows count as right only when every label is
         return float(np.mean(np.all(y_true == y_pred, axis=1)))
     return float(np.mean(y_true == y_pred))
@@ -136,14 +137,13 @@ def check_metrics(metrics):
 
 def compute_metrics(metrics, y, y_hat):
     """Evaluate metrics given as names (``['accuracy', 'r2']``) or ``{name: fn(y, y_hat)}``."""
-    if isinstance(metrics, str):
-        metrics = [metrics]
     items = check_metrics(metrics)
     out = {}
     for name, fn in items:
         if fn is not None:
             value = fn(y, y_hat)
-            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value,
+                                                                     (int, float, np.number)):
                 raise TypeError(f"metric {name!r} must return a number, got "
                                 f"{type(value).__name__}")
             out[name] = float(value)

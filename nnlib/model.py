@@ -2,8 +2,8 @@
 import numpy as np
 
 from ._checks import as_array, as_rng, errors_prefixed, float_dtype, positive_int
-from .layers import Dense, ParameterStore
 from .activations import get_activation
+from .layers import Dense, ParameterStore
 from .losses import get_loss
 from .metrics import check_metrics, compute_metrics, output_to_labels
 from .saving import layer_from_config, register_model, save_model
@@ -188,14 +188,18 @@ class Sequential(Model):
         """
         last = self.layers[-1]
         y_hat = last.cache["A"]
-        if loss.pairs_with == last.activation.name:
+        if self._pairs_with(loss):
             return loss.delta(y_hat, Y)
         return last.activation.backward(loss.raw_gradient(y_hat, Y), last.cache["Z"], y_hat)
+
+    def _pairs_with(self, loss):
+        """True if ``loss`` has a fused form for this model's output activation."""
+        return loss.pairs_with == self.output_activation
 
     def output_value(self, Y, loss):
         """The loss of the last forward pass; from the logits Z (stable for any Z) when paired."""
         last = self.layers[-1].cache
-        if loss.pairs_with == self.output_activation:
+        if self._pairs_with(loss):
             return loss.value_from_logits(last["Z"], Y, y_hat=last["A"])
         return loss.raw_value(last["A"], Y)
 
@@ -216,22 +220,22 @@ class Sequential(Model):
     def parameters(self):
         """``(name, value, grad)`` triples, e.g. ``('0.W', W, dW)``, with live arrays, as a
         ``ParameterList`` whose ``groups`` join layers that share a ``ParameterStore``."""
-        triples, runs = [], []  # runs: [store, start, stop, names]
+        triples, groups, run = [], [], None  # run: (store, start, stop) of groups[-1]
         for i, layer in enumerate(self.layers):
             names = [f"{i}.{k}" for k in layer.params]
             triples += [(n, layer.params[k], layer.grads[k]) for n, k in zip(names, layer.params)]
-            store, span = getattr(layer, "store", None), getattr(layer, "span", None)
-            if store is None:  # a layer of another kind: one group per array
-                runs += [[None, layer.params[k], layer.grads[k], [n]]
-                         for n, k in zip(names, layer.params)]
-            elif runs and runs[-1][0] is store and runs[-1][2] == span[0]:
-                runs[-1][2] = span[1]  # this layer continues the previous one's run
-                runs[-1][3] += names
-            else:
-                runs.append([store, span[0], span[1], names])
-        groups = [(a, b, names) if store is None
-                  else (store.values[a:b], store.grads[a:b], names)
-                  for store, a, b, names in runs]
+            store = getattr(layer, "store", None)
+            if store is None:  # a layer without a ParameterStore: one group per array
+                groups += [(layer.params[k], layer.grads[k], [n])
+                           for n, k in zip(names, layer.params)]
+                run = None
+                continue
+            start, stop = layer.span
+            if run is not None and run[0] is store and run[2] == start:
+                start = run[1]  # this layer continues the previous one's run: widen its group
+                names = groups.pop()[2] + names
+            groups.append((store.values[start:stop], store.grads[start:stop], names))
+            run = (store, start, stop)
         return ParameterList(triples, groups)
 
     # -- prediction -------------------------------------------------------------------------
@@ -281,9 +285,14 @@ class Sequential(Model):
     @classmethod
     def from_config(cls, config):
         layers = config["layers"]
-        store = ParameterStore(sum(Dense.n_parameters_for(c["n_in"], c["n_out"]) for c in layers),
-                               layers[0]["dtype"])
+        store = _store_for([(c["n_in"], c["n_out"]) for c in layers], layers[0]["dtype"])
         return cls([layer_from_config(c, store=store) for c in layers])
+
+
+def _store_for(shapes, dtype):
+    """One ParameterStore with room for a Dense layer of each ``(n_in, n_out)`` in ``shapes``:
+    see ParameterStore for what sharing one store saves."""
+    return ParameterStore(sum(Dense.n_parameters_for(d, m) for d, m in shapes), dtype)
 
 
 def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=None,
@@ -298,16 +307,14 @@ def mlp(sizes, activation="relu", output_activation="identity", init=None, rng=N
         raise ValueError(f"sizes must list at least an input and an output width, got {sizes}")
     dtype = float_dtype(dtype)
     rng = as_rng(rng)
-    for arg, value in (("activation", activation), ("output_activation", output_activation)):
-        with errors_prefixed(arg):
-            get_activation(value)
+    with errors_prefixed("activation"):
+        hidden = get_activation(activation)
+    with errors_prefixed("output_activation"):
+        get_activation(output_activation)
     if init is None:
         # The canonical name ("ReLU", "relu" and ReLU() are one activation) picks the default.
-        name = get_activation(activation).name
-        init = "he" if name in ("relu", "leaky_relu", "elu", "silu") else "xavier"
-    # All layers take their arrays from one store: see ParameterStore for what that saves.
-    store = ParameterStore(sum(Dense.n_parameters_for(a, b) for a, b in zip(sizes, sizes[1:])),
-                           dtype)
+        init = "he" if hidden.name in ("relu", "leaky_relu", "elu", "silu") else "xavier"
+    store = _store_for(list(zip(sizes, sizes[1:])), dtype)
     layers = [Dense(a, b, activation, init=init, rng=rng, dtype=dtype, store=store)
               for a, b in zip(sizes[:-2], sizes[1:-1])]
     layers.append(Dense(sizes[-2], sizes[-1], output_activation, init="xavier", rng=rng,

@@ -1,4 +1,8 @@
 """Plotting helpers for the notebooks. Importing this module imports matplotlib; nnlib does not."""
+import os
+import tempfile
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -45,10 +49,6 @@ def figures_directory():
     ``make notebooks`` points it at the repository's ``figures/``; everything else (``make test``,
     a learner's own runs) writes elsewhere, so running a notebook never changes a tracked file.
     """
-    import os
-    import tempfile
-    from pathlib import Path
-
     chosen = os.environ.get(FIGURES_ENV)
     return Path(chosen) if chosen else Path(tempfile.gettempdir()) / "nnlib-figures"
 
@@ -59,8 +59,6 @@ def save_figure(fig, name, directory=None, dpi=100):
     The PNG carries no software or date stamp, so re-running a notebook rewrites identical bytes
     and ``git status`` shows only figures that really changed.
     """
-    from pathlib import Path
-
     if not isinstance(name, str) or not name or "/" in name or "\\" in name:
         raise ValueError(f"name must be a non-empty file name without a folder, got {name!r}")
     path = Path(directory if directory is not None else figures_directory()) / f"{name}.png"

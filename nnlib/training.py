@@ -29,7 +29,7 @@ class History(dict):
 
 def _diverged(what, optimizer):
     lr = getattr(optimizer, "lr", None)
-    # Three significant digits: an lr computed as, say, 0.1 * 3 prints as 0.3, not 0.30000000000000004.
+    # Three significant digits: an lr computed as 0.1 * 3 prints as 0.3, not 0.30000000000000004.
     shown = f"{lr:.3g}" if isinstance(lr, (int, float)) else repr(lr)
     raise TrainingDivergedError(f"{what}: the weights have diverged. Try a smaller learning rate "
                                 f"(lr={shown} now), or standardise the inputs and targets.")

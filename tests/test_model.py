@@ -295,3 +295,22 @@ def test_mlp_keeps_all_parameters_in_one_store_and_one_group():
     # hand-built layers each have a store of their own: one group per layer
     loose = Sequential([Dense(3, 5, rng=0), Dense(5, 2, rng=1)])
     assert [names for _, _, names in loose.parameters().groups] == [["0.W", "0.b"], ["1.W", "1.b"]]
+
+
+def test_a_layer_without_a_store_gets_one_group_per_array(rng):
+    class Scale:  # a minimal layer of another kind: y = x * s
+        def __init__(self):
+            self.params, self.grads = {"s": np.ones(3)}, {"s": np.zeros(3)}
+            self.n_in = self.n_out = 3
+            self.dtype = np.dtype(np.float64)
+
+        def forward(self, X):
+            self.X = X
+            return X * self.params["s"]
+
+        def backward(self, dA, input_grad=True):
+            self.grads["s"][...] = (dA * self.X).sum(axis=0)
+            return dA * self.params["s"] if input_grad else None
+
+    model = Sequential([Dense(2, 3, rng=0), Scale()])
+    assert [names for _, _, names in model.parameters().groups] == [["0.W", "0.b"], ["1.s"]]

@@ -357,13 +357,3 @@ def test_a_flat_loss_stops_after_patience_epochs():
     history = fit(model, "mse", SGD(model.parameters(), lr=1e-300), DataLoader(X, y), 50,
                   patience=3)
     assert history.stopped_early and history.epochs == 4 and history.best_epoch == 1
-
-
-def test_defaults_of_the_optimizers_loader_and_fit():
-    import inspect
-
-    model = mlp([2, 1], rng=0)
-    assert SGD(model.parameters()).lr == 0.01
-    assert Adam(model.parameters()).lr == 0.001
-    assert DataLoader(np.zeros((40, 2))).batch_size == 32
-    assert inspect.signature(fit).parameters["restore_best_weights"].default is True
