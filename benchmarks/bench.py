@@ -10,15 +10,17 @@ contender of a repeat alike, mostly cancels.
   .venv/bin/python benchmarks/bench.py --threads 1 --problems large --dtypes float32
   .venv/bin/python benchmarks/bench.py --profile    # where nnlib's time goes, per function
 
-Contenders, all training with shuffled mini-batches, ReLU hidden layers and softmax +
-cross-entropy:
+Contenders, on "small" and "large" all training with shuffled mini-batches, ReLU hidden layers
+and softmax + cross-entropy; on "circles", notebook 09's per-sample recipe (sigmoid layers, MSE,
+plain SGD, one sample a step, unshuffled), where the fixed cost of every step is all there is:
   gemm     the network's matrix products alone (forward, dL/dW and dL/dX except for the input),
            NumPy at the same shapes, into preallocated outputs: the limit for a NumPy library.
   nnlib    mlp + DataLoader + SGD/Adam + nnlib.fit, exactly what a learner writes.
   numpy    the same training written out as one flat loop of NumPy calls, with no library
            around it (same weights, batches and arithmetic, so it ends with the same weights):
            what the maths costs in NumPy before any structure is added.
-  sklearn  MLPClassifier(solver='sgd' or 'adam'), same layers, batch size and epochs.
+  sklearn  MLPClassifier(solver='sgd' or 'adam'), same layers, batch size and epochs (not on
+           "circles": its regressor has no sigmoid output).
   torch    the same net as torch.nn.Sequential with a plain training loop (when installed).
 """
 import argparse
@@ -50,7 +52,11 @@ PROBLEMS = {
                   epochs=(10, 4), n=None),
     "large": dict(title="synthetic 784-256-256-10, batch 256", sizes=[784, 256, 256, 10],
                   batch=256, epochs=(2, 1), n=(8192, 4096)),
+    "circles": dict(title="four circles 2-100-100-100-1 sigmoid, MSE, SGD lr 0.03, batch 1, "
+                          "unshuffled (notebook 09's original recipe)",
+                    sizes=[2, 100, 100, 100, 1], batch=1, epochs=(2, 1), n=(1000, 500)),
 }
+CIRCLES_LR = 0.03
 CONTENDERS = ("gemm", "nnlib", "numpy", "sklearn", "torch")
 
 
@@ -76,6 +82,9 @@ def make_data(problem, dtype, n=None):
     if problem == "small":
         X, _, y, _ = digits_split(dtype)
         return (X[:n], y[:n]) if n else (X, y)
+    if problem == "circles":
+        X, y = nnlib.datasets.make_four_circles(n, rng=1)  # notebook 09's training set
+        return X.astype(dtype), y
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, p["sizes"][0])).astype(dtype)
     teacher = rng.standard_normal((p["sizes"][0], p["sizes"][-1]))
@@ -157,6 +166,7 @@ def train_numpy(sizes, batch, X, y, epochs, opt, flat):
     rng = np.random.default_rng(0)  # the DataLoader's seed: the same permutations
     gather_epoch = X.nbytes <= nnlib.data.EPOCH_GATHER_BYTES
     b1, b2, eps = 0.9, 0.999, 1e-8  # Adam's defaults
+    tiny = np.finfo(X.dtype).tiny  # the smallest normal number: below it, log P loses digits
     m1, m2, tmp = np.zeros_like(flat), np.zeros_like(flat), np.empty_like(flat)
     t = 0
     for _ in range(epochs):
@@ -174,7 +184,11 @@ def train_numpy(sizes, batch, X, y, epochs, opt, flat):
             P = Z - Z.max(axis=1, keepdims=True)  # softmax
             np.exp(P, out=P)
             P /= P.sum(axis=1, keepdims=True)
-            total += -float(np.vdot(Yb, np.log(P)))
+            if P.min() >= tiny:  # nnlib's test: log P only if no probability underflowed
+                total += -float(np.vdot(Yb, np.log(P)))
+            else:  # the stable form from the logits, as nnlib falls back to it
+                Zm = Z - Z.max(axis=1, keepdims=True)
+                total += float(np.vdot(Yb, np.log(np.exp(Zm).sum(axis=1, keepdims=True)) - Zm))
             D = P - Yb  # dL/dZ of softmax + cross-entropy
             D /= len(P)
             for i in range(n_layers - 1, -1, -1):
@@ -206,6 +220,67 @@ def time_numpy(sizes, batch, X, y, epochs, opt):
     flat = nnlib_setup(sizes, batch, X, y, opt)[0].layers[0].store.values.copy()
     t0 = clock()
     train_numpy(sizes, batch, X, y, epochs, opt, flat)
+    return clock() - t0
+
+
+def circles_setup(X, y):
+    """Notebook 09's original recipe: model, optimizer and loader, as a learner writes them."""
+    model = nnlib.mlp(PROBLEMS["circles"]["sizes"], "sigmoid", "sigmoid", init="normal", rng=0,
+                      dtype=X.dtype)
+    optimizer = nnlib.SGD(model.parameters(), lr=CIRCLES_LR)
+    return model, optimizer, nnlib.DataLoader(X, y, batch_size=1, shuffle=False)
+
+
+def time_nnlib_circles(X, y, epochs):
+    model, optimizer, loader = circles_setup(X, y)
+    t0 = clock()
+    nnlib.fit(model, "mse", optimizer, loader, epochs)
+    return clock() - t0
+
+
+def _sigmoid(Z):  # nnlib's formula, call for call
+    E = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1.0, E) / (1.0 + E)
+
+
+def train_numpy_circles(sizes, X, y, epochs, flat):
+    """Train in place the parameters in ``flat`` (laid out as ``mlp`` lays them out) with
+    notebook 09's recipe as one flat NumPy loop: the same arithmetic as nnlib, call for call,
+    one sample a step. Returns the last epoch's mean loss."""
+    grad, n_layers = np.empty_like(flat), len(sizes) - 1
+    Ws, bs, dWs, dbs, start = [], [], [], [], 0
+    for d, m in zip(sizes[:-1], sizes[1:]):
+        for buf, W_list, b_list in ((flat, Ws, bs), (grad, dWs, dbs)):
+            W_list.append(buf[start:start + d * m].reshape(d, m))
+            b_list.append(buf[start + d * m:start + d * m + m])
+        start += d * m + m
+    Y = y.astype(X.dtype)[:, None]
+    tmp = np.empty_like(flat)
+    for _ in range(epochs):
+        total = 0.0
+        for s in range(len(X)):
+            A = [X[s:s + 1]]
+            for i in range(n_layers):
+                Z = A[i] @ Ws[i]
+                Z += bs[i]
+                A.append(_sigmoid(Z))
+            D = A[-1] - Y[s:s + 1]
+            total += float(np.vdot(D, D)) / D.size
+            D = (A[-1] - Y[s:s + 1]) * (2.0 / D.size)  # dL/dy_hat, then through the sigmoid
+            for i in range(n_layers - 1, -1, -1):
+                D = D * (A[i + 1] * (1.0 - A[i + 1]))
+                np.matmul(A[i].T, D, out=dWs[i])
+                D.sum(axis=0, out=dbs[i])
+                if i:
+                    D = D @ Ws[i].T
+            flat -= np.multiply(grad, CIRCLES_LR, out=tmp)
+    return total / len(X)
+
+
+def time_numpy_circles(X, y, epochs):
+    flat = circles_setup(X, y)[0].layers[0].store.values.copy()
+    t0 = clock()
+    train_numpy_circles(PROBLEMS["circles"]["sizes"], X, y, epochs, flat)
     return clock() - t0
 
 
@@ -282,7 +357,10 @@ def run_config(problem, dtype, n_threads, contenders, repeats, quick, n_override
     epochs = p["epochs"][1 if quick else 0]
     flops = gemm_flops(sizes, n) * epochs
     runs = [("gemm", None, lambda: time_gemm(sizes, batch, n, epochs, dtype))]
-    for opt in ("sgd", "adam"):
+    if problem == "circles":  # one recipe, two contenders beside the limit
+        runs.append(("nnlib", "sgd", lambda: time_nnlib_circles(X, y, epochs)))
+        runs.append(("numpy", "sgd", lambda: time_numpy_circles(X, y, epochs)))
+    for opt in (("sgd", "adam") if problem != "circles" else ()):
         runs.append(("nnlib", opt, lambda o=opt: time_nnlib(sizes, batch, X, y, epochs, o)))
         runs.append(("numpy", opt, lambda o=opt: time_numpy(sizes, batch, X, y, epochs, o)))
         runs.append(("sklearn", opt, lambda o=opt: time_sklearn(sizes, batch, X, y, epochs, o)))
@@ -363,8 +441,14 @@ def check_targets(rows, headline_threads):
                   "small", dtype, "torch", opt, "nnlib_x", 2.5)
             check(f"small {dtype} {opt}: nnlib / sklearn",
                   "small", dtype, "sklearn", opt, "nnlib_x", 3.0)
+    # The library's own cost: nnlib against the same arithmetic written as one flat loop.
+    for problem in PROBLEMS:
+        for dtype in ("float32", "float64"):
+            for opt in ("sgd", "adam"):
+                check(f"{problem} {dtype} {opt}: nnlib / plain loop",
+                      problem, dtype, "numpy", opt, "nnlib_x", 0.95)
     # Context for the targets: what the same arithmetic reaches as a flat loop, with no library.
-    for problem in ("small", "large"):
+    for problem in PROBLEMS:
         for dtype in ("float32", "float64"):
             for opt in ("sgd", "adam"):
                 parts = [(label, get(problem, dtype, who, opt, key)) for label, who, key in (
@@ -404,14 +488,22 @@ def profile_nnlib(problem, dtype, opt, n_override=None, quick=False, top=12):
     n = training_samples(p, n_override, quick)
     X, y = make_data(problem, dtype, n)
     epochs = p["epochs"][1 if quick else 0]
-    model, optimizer, loader = nnlib_setup(p["sizes"], p["batch"], X, y, opt)
-    nnlib.fit(model, "cross_entropy", optimizer, loader, 1)  # warm-up
+    if problem == "circles":
+        (model, optimizer, loader), loss = circles_setup(X, y), "mse"
+        def timed():
+            return time_nnlib_circles(X, y, epochs)
+    else:
+        (model, optimizer, loader), loss = nnlib_setup(p["sizes"], p["batch"], X, y, opt), \
+            "cross_entropy"
+        def timed():
+            return time_nnlib(p["sizes"], p["batch"], X, y, epochs, opt)
+    nnlib.fit(model, loss, optimizer, loader, 1)  # warm-up
     profiler = cProfile.Profile()
     t0 = time.perf_counter()
-    profiler.runcall(nnlib.fit, model, "cross_entropy", optimizer, loader, epochs)
+    profiler.runcall(nnlib.fit, model, loss, optimizer, loader, epochs)
     profiled = time.perf_counter() - t0
     steps = epochs * len(loader)
-    unprofiled = min(time_nnlib(p["sizes"], p["batch"], X, y, epochs, opt) for _ in range(3))
+    unprofiled = min(timed() for _ in range(3))
     gemm = min(time_gemm(p["sizes"], p["batch"], len(X), epochs, dtype) for _ in range(3))
     us = 1e6 / steps
     lines = [f"  {problem} {np.dtype(dtype).name} {opt}: {unprofiled * us:.1f} us a step "
@@ -482,7 +574,8 @@ def parse_args(argv=None):
     ap.add_argument("--quick", action="store_true", help="fewer repeats, epochs and samples")
     ap.add_argument("--threads", default="1,2", help="comma-separated thread counts (1,2)")
     ap.add_argument("--repeats", type=int, default=None, help="timed repeats (5; --quick: 3)")
-    ap.add_argument("--problems", default="small,large", help="small, large or both")
+    ap.add_argument("--problems", default="small,large,circles",
+                    help="any of small, large, circles")
     ap.add_argument("--dtypes", default="float32,float64", help="float32, float64 or both")
     ap.add_argument("--contenders", default=",".join(CONTENDERS),
                     help="any of gemm,nnlib,sklearn,torch")
@@ -547,7 +640,7 @@ def main(argv=None):
         with threads(min(args.threads)):
             for problem in args.problems:
                 for dtype in args.dtypes:
-                    for opt in ("sgd", "adam"):
+                    for opt in (("sgd", "adam") if problem != "circles" else ("sgd",)):
                         new = profile_nnlib(problem, dtype, opt, args.samples, args.quick)
                         print("\n".join(new) + "\n")
                         lines += new
@@ -580,7 +673,7 @@ def main(argv=None):
                       f"(target >= 0.97 in < 1 s)")
                 result.setdefault("accuracy", []).append((np.dtype(dtype).name, acc, seconds))
             print("\nMemory while nnlib trains (tracemalloc, which sees NumPy's arrays; Adam):")
-            for problem in args.problems:
+            for problem in [p for p in args.problems if p != "circles"]:  # mini-batch problems
                 for line in memory_report(problem, args.dtypes[-1], n_override=args.samples,
                                           quick=args.quick):
                     print(line)

@@ -74,6 +74,11 @@ class Sigmoid(Activation):
         A = self.forward(Z) if A is None else A
         return A * (1.0 - A)
 
+    def backward(self, dA, Z, A):
+        # The same product as dA * derivative(Z, A), without the extra call: per-sample
+        # training (batch 1) runs this for every layer of every step.
+        return dA * (A * (1.0 - A))
+
 
 class Tanh(Activation):
     """f(z) = tanh z; f'(z) = 1 - f(z)^2."""
@@ -86,6 +91,9 @@ class Tanh(Activation):
     def derivative(self, Z, A=None):
         A = np.tanh(Z) if A is None else A
         return 1.0 - A * A
+
+    def backward(self, dA, Z, A):
+        return dA * (1.0 - A * A)  # as Sigmoid.backward: the slope from A, one call fewer
 
 
 class ReLU(Activation):

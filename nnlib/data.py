@@ -1,6 +1,8 @@
 """DataLoader: mini-batches of rows, optionally shuffled afresh every epoch."""
 import math
 
+import numpy as np
+
 from ._checks import as_array, as_rng, positive_int
 
 
@@ -86,7 +88,12 @@ class DataLoader:
                 # set would be a new allocation every epoch, which the OS zeroes and maps page
                 # by page (for 50 MB of inputs, 10-150 ms an epoch on a 2-core machine).
                 s = perm[s]
-            yield (X[s], _take(y, s)) if y is not None else X[s]
+            if y is None:
+                yield X[s]
+            elif isinstance(y, np.ndarray):  # the usual case, sliced here: saves a call a batch
+                yield X[s], y[s]
+            else:
+                yield X[s], _take(y, s)
 
     def __iter__(self):
         return self.batches(self.X, self.y)
