@@ -137,3 +137,17 @@ def test_large_data_shuffled_batch_by_batch_gives_the_same_batches(monkeypatch):
     for (a, b), (c, d) in zip(whole, epochs()):
         np.testing.assert_array_equal(a, c)
         np.testing.assert_array_equal(b, d)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_per_sample_plain_loop_is_the_same_training_as_nnlib(bench, dtype):
+    # The batch-1 row's floor: notebook 09's recipe as a flat loop, bit for bit nnlib's.
+    X, y = bench.make_data("circles", dtype, 60)
+    model, optimizer, loader = bench.circles_setup(X, y)
+    flat = model.layers[0].store.values
+    start, plain = flat.copy(), flat.copy()
+    history = nnlib.fit(model, "mse", optimizer, loader, 2)
+    last_loss = bench.train_numpy_circles(bench.PROBLEMS["circles"]["sizes"], X, y, 2, plain)
+    assert not np.array_equal(plain, start)
+    np.testing.assert_array_equal(plain, flat)
+    assert last_loss == pytest.approx(history["loss"][-1], rel=1e-12)
