@@ -57,3 +57,15 @@ def test_import_needs_only_numpy():
             "if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_subpackage_is_installed():
+    # A plain (non-editable) install ships only what the package finder lists.
+    from setuptools import find_packages
+
+    shipped = set(find_packages(ROOT, include=["nnlib", "nnlib.*"]))
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "nnlib").rglob(
+        "__init__.py")}
+    assert on_disk <= shipped
+    text = (ROOT / "pyproject.toml").read_text()
+    assert 'include = ["nnlib", "nnlib.*"]' in text
