@@ -80,7 +80,7 @@ def relative_error(a, b):
         return np.inf
     if not (np.isfinite(a).all() and np.isfinite(b).all()):
         same = np.array_equal(np.isnan(a), np.isnan(b)) and np.array_equal(
-            a[~np.isfinite(a)], b[~np.isfinite(b)]) and np.allclose(
+            a[~np.isfinite(a)], b[~np.isfinite(b)], equal_nan=True) and np.allclose(
             a[np.isfinite(a)], b[np.isfinite(b)], rtol=MISTAKE_TOLERANCE, atol=0, equal_nan=True)
         return 0.0 if same else np.inf
     denom = np.linalg.norm(a) + np.linalg.norm(b)
@@ -113,7 +113,7 @@ def _arg_names(fn, n):
     return (names + [f"argument {i + 1}" for i in range(len(names), n)])[:n]
 
 
-def check(name, fn, reference, cases, mistakes=(), *, outputs=("output",)):
+def check(name, fn, reference, cases, mistakes=(), *, outputs=("output",), against="nnlib"):
     """Run ``fn`` beside ``reference`` on every case; print one line; return ``fn`` if it
     matches, else ``reference`` (so a notebook carries on with a working piece either way).
 
@@ -123,17 +123,18 @@ def check(name, fn, reference, cases, mistakes=(), *, outputs=("output",)):
     cases:     ``Case`` objects, float64, of several shapes.
     mistakes:  ``Mistake`` objects, tried in order when ``fn`` is wrong.
     outputs:   names of the pieces ``fn`` returns (a tuple of that length), e.g. ('dW', 'db').
+    against:   what the reference is, for the ✓ line ('nnlib', or e.g. 'the formula').
     """
     if not callable(fn):
         raise TypeError(f"fn must be your function (callable), got {type(fn).__name__}")
-    line, passed = diagnose(name, fn, reference, cases, mistakes, outputs)
+    line, passed = diagnose(name, fn, reference, cases, mistakes, outputs, against)
     if not passed:
         line += " (until it passes, the notebook uses nnlib's version)"
     print(line)
     return fn if passed else reference
 
 
-def diagnose(name, fn, reference, cases, mistakes, outputs):
+def diagnose(name, fn, reference, cases, mistakes, outputs, against="nnlib"):
     """The one-line verdict and whether ``fn`` passed (see ``check``)."""
     arg_names = _arg_names(fn, max(len(c.args) for c in cases))
     got = []
@@ -155,13 +156,15 @@ def diagnose(name, fn, reference, cases, mistakes, outputs):
         pieces = _pieces(out, outputs)
         if pieces is None:
             wanted = "one array" if len(outputs) == 1 else f"a tuple ({', '.join(outputs)})"
-            return f"✗ {name}: should return {wanted}, got {type(out).__name__}", False
+            got = (f"a {type(out).__name__} of {len(out)}" if isinstance(out, (tuple, list))
+                   else type(out).__name__)
+            return f"✗ {name}: should return {wanted}, got {got}", False
         got.append(pieces)
 
     right = [_pieces(_call(reference, case)[0], outputs) for case in cases]
     worst = max(relative_error(g, r) for gs, rs in zip(got, right) for g, r in zip(gs, rs))
     if worst <= TOLERANCE:
-        return (f"✓ {name}: matches nnlib on {len(cases)} random inputs (worst relative "
+        return (f"✓ {name}: matches {against} on {len(cases)} random inputs (worst relative "
                 f"error {worst:.1e})"), True
     return _explain(name, got, right, cases, mistakes, outputs, arg_names), False
 
