@@ -118,3 +118,11 @@ def test_compare_guess_never_fails(capsys):
                      "Your guess: 0.70. The accuracy: 0.73. Close!",
                      "Your guess: 0.20. The accuracy: 0.73. Far off: read on for why.",
                      "Your guess 'high' is not a number; the accuracy is 0.73."]
+
+
+def test_a_mistake_that_raises_is_named_by_its_error(capsys):
+    cases = [Case(RNG.normal(size=(3, 2)), RNG.normal(size=(3, 4)))]  # X (N, D), E (N, M)
+    forgot_transpose = Mistake("X must be transposed: dW = X.T @ E", fn=lambda X, E: X @ E)
+    check("dW", lambda X, E: X @ E, lambda X, E: X.T @ E, cases, [forgot_transpose])
+    out = capsys.readouterr().out
+    assert out.startswith("✗ dW: X must be transposed: dW = X.T @ E (it raised ValueError")

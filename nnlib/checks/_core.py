@@ -145,8 +145,11 @@ def diagnose(name, fn, reference, cases, mistakes, outputs, against="nnlib"):
             return (f"… {name}: not written yet: replace `raise NotImplementedError` in "
                     f"{getattr(fn, '__name__', name)} with your code"), False
         except Exception as error:  # the learner's bug, reported in their terms
-            return (f"✗ {name}: raised {type(error).__name__}: {error} (inputs: "
-                    f"{case.describe(arg_names)})"), False
+            raised = f"raised {type(error).__name__}: {error}"
+            known = _mistake_raising(mistakes, case, error)
+            if known is not None:  # e.g. a missing transpose makes the product itself fail
+                return f"✗ {name}: {known.message} (it {raised})", False
+            return f"✗ {name}: {raised} (inputs: {case.describe(arg_names)})", False
         changed = _changed_argument(case, used, arg_names)
         if changed is not None:
             return (f"✗ {name}: changed the caller's array `{changed}` in place; compute into "
@@ -167,6 +170,19 @@ def diagnose(name, fn, reference, cases, mistakes, outputs, against="nnlib"):
         return (f"✓ {name}: matches {against} on {len(cases)} random inputs (worst relative "
                 f"error {worst:.1e})"), True
     return _explain(name, got, right, cases, mistakes, outputs, arg_names), False
+
+
+def _mistake_raising(mistakes, case, error):
+    """The first mistake that fails on ``case`` with the same error as the learner's, or None."""
+    for mistake in mistakes:
+        if mistake.fn is None:
+            continue
+        try:
+            _call(mistake.fn, case)
+        except Exception as theirs:
+            if type(theirs) is type(error) and str(theirs) == str(error):
+                return mistake
+    return None
 
 
 def _explain(name, got, right, cases, mistakes, outputs, arg_names):
