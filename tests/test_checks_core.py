@@ -126,3 +126,16 @@ def test_a_mistake_that_raises_is_named_by_its_error(capsys):
     check("dW", lambda X, E: X @ E, lambda X, E: X.T @ E, cases, [forgot_transpose])
     out = capsys.readouterr().out
     assert out.startswith("✗ dW: X must be transposed: dW = X.T @ E (it raised ValueError")
+
+
+def test_the_mistake_that_explains_every_piece_wins():
+    cases = [Case(RNG.normal(size=(4, 3)))]
+    right = lambda Z: (2 * Z, 3 * Z)  # noqa: E731
+    both_halved = Mistake("both halved", fn=lambda Z: (Z, 1.5 * Z))
+    first_halved = Mistake("first halved", fn=lambda Z: (Z, 3 * Z))
+    from nnlib.checks._core import diagnose
+    line, _ = diagnose("f", lambda Z: (Z, 3 * Z), right, cases, [both_halved, first_halved],
+                       ("a", "b"))
+    assert line == "✗ f: a: first halved"
+    line, _ = diagnose("f", lambda Z: (Z, 3 * Z), right, cases, [both_halved], ("a", "b"))
+    assert line == "✗ f: a: both halved"  # the wrong piece alone still gets a name

@@ -190,9 +190,13 @@ def _explain(name, got, right, cases, mistakes, outputs, arg_names):
     wrong = [k for k in range(len(outputs))
              if any(relative_error(gs[k], rs[k]) > TOLERANCE for gs, rs in zip(got, right))]
     where = "" if len(outputs) == 1 else f"{', '.join(outputs[k] for k in wrong)}: "
-    for mistake in mistakes:
-        if _shows(mistake, got, right, cases, wrong, outputs):
-            return f"✗ {name}: {where}{mistake.message}"
+    # First a mistake that explains every piece (right ones included), then one that explains
+    # the wrong pieces alone (a learner may make a mistake in one gradient and not the others).
+    every = list(range(len(outputs)))
+    for pieces in (every, wrong):
+        for mistake in mistakes:
+            if _shows(mistake, got, right, cases, pieces, outputs):
+                return f"✗ {name}: {where}{mistake.message}"
     for gs, rs, case in zip(got, right, cases):
         for k in wrong:
             if gs[k].shape != rs[k].shape:
@@ -204,8 +208,8 @@ def _explain(name, got, right, cases, mistakes, outputs, arg_names):
             f"none of the classic mistakes this check knows; go back to the formula")
 
 
-def _shows(mistake, got, right, cases, wrong, outputs):
-    """True if the learner's wrong pieces are exactly what ``mistake`` gives."""
+def _shows(mistake, got, right, cases, pieces, outputs):
+    """True if the learner's ``pieces`` (indices) are exactly what ``mistake`` gives."""
     if mistake.test is not None:
         return bool(mistake.test(got, cases))
     for gs, rs, case in zip(got, right, cases):
@@ -215,7 +219,7 @@ def _shows(mistake, got, right, cases, wrong, outputs):
             return False
         if theirs is None:
             return False
-        for k in wrong:
+        for k in pieces:
             if relative_error(gs[k], theirs[k]) > MISTAKE_TOLERANCE:
                 return False
     # A mistake that changes nothing on these cases explains nothing.
