@@ -4,8 +4,10 @@ Samples are rows everywhere: ``X`` is (N, D), a dense layer's ``W`` is (D, M), `
 and ``Z = X @ W + b``. The data path reads as one straight walk:
 data -> DataLoader -> Sequential (Dense layers -> activations) -> loss -> backward -> optimizer.
 
-``import nnlib`` needs only NumPy; ``nnlib.datasets.load_iris_petals`` imports scikit-learn and
-``nnlib.plot`` imports matplotlib when they are used.
+``import nnlib`` needs only NumPy. ``nnlib.datasets.load_iris_petals`` and ``nnlib.estimators``
+(scikit-learn estimators built from these pieces) import scikit-learn, ``nnlib.plot`` imports
+matplotlib, and ``nnlib.playground``'s widget imports ipywidgets, each when used.
+``nnlib.checks`` holds the checks of the notebooks' exercises (NumPy only).
 """
 from . import datasets
 from .activations import ACTIVATIONS, Activation, get_activation, sigmoid, softmax

@@ -17,9 +17,31 @@ import numpy as np
 from ._checks import as_array, lookup
 
 
+# The smallest normal number of each float dtype, looked up once: np.finfo costs as much as a
+# small NumPy call, and the training loop's loss would pay it every step.
+_TINY = {t: np.finfo(t).tiny for t in (np.float16, np.float32, np.float64, np.longdouble)}
+
+
 def _as_float(y_hat):
     # Integer or boolean predictions (hard 0/1 outputs) are valid; the eps clipping needs floats.
     return y_hat if np.issubdtype(y_hat.dtype, np.floating) else y_hat.astype(np.float64)
+
+
+def _refuse_text_labels(y):
+    """Class names given as text ('setosa', 'yes'): say how to turn them into numbers."""
+    if not isinstance(y, (list, tuple, np.ndarray)):
+        return
+    try:
+        arr = np.asarray(y)
+    except (ValueError, TypeError):
+        return  # ragged: as_array says so
+    if arr.size and (arr.dtype.kind in "US" or (arr.dtype == object
+                                                and isinstance(arr.flat[0], str))):
+        raise TypeError(f"y must hold class labels numbered 0, 1, ..., K-1, got text labels "
+                        f"such as {str(arr.flat[0])!r}: number them first with "
+                        f"classes, y = np.unique(y, return_inverse=True) (label k then means "
+                        f"classes[k]), or use nnlib.estimators.NNClassifier, which takes any "
+                        f"labels")
 
 
 def _check_rows(y, n):
@@ -130,10 +152,14 @@ class BinaryCrossEntropy(Loss):
     pairs_with = "sigmoid"
 
     def prepare(self, y, n_outputs, dtype, n=None):
+        _refuse_text_labels(y)
         Y = super().prepare(y, n_outputs, dtype, n)
         if np.any((Y < 0) | (Y > 1)):
             raise ValueError(f"y must hold values in [0, 1] for binary cross-entropy, "
-                             f"got values in [{Y.min()}, {Y.max()}]")
+                             f"got values in [{Y.min()}, {Y.max()}]: it scores yes (1) / no (0) "
+                             f"labels or probabilities, so map two classes to 0 and 1 first "
+                             f"(e.g. y = (y == positive_class).astype(float)); for more than two "
+                             f"classes use a softmax output with cross_entropy")
         return Y
 
     def raw_value(self, y_hat, Y):
@@ -170,8 +196,13 @@ class CrossEntropy(Loss):
     pairs_with = "softmax"
 
     def prepare(self, y, n_outputs, dtype, n=None):
+        _refuse_text_labels(y)
         y = as_array(y, "y", ndim=(1, 2))
         _check_rows(y, n)
+        if y.ndim == 2 and y.shape[1] == 1 and n_outputs > 1:
+            raise ValueError(f"y must be class labels of shape (N,) or one-hot rows of shape "
+                             f"(N, {n_outputs}), got one column of shape {y.shape}: pass the "
+                             f"labels as a 1-D array, y.ravel()")
         if y.ndim == 2:
             Y = super().prepare(y, n_outputs, dtype, n)
             if np.any((Y < 0) | (Y > 1)):
@@ -183,7 +214,10 @@ class CrossEntropy(Loss):
                              f"got non-integer values of dtype {y.dtype}")
         if y.min() < 0 or y.max() >= n_outputs:
             raise ValueError(f"y labels must be in [0, {n_outputs - 1}] for {n_outputs} outputs, "
-                             f"got labels in [{y.min()}, {y.max()}]")
+                             f"got labels in [{y.min()}, {y.max()}]: the output layer has one "
+                             f"unit per class, for classes numbered 0 to K-1. Renumber other "
+                             f"labels with classes, y = np.unique(y, return_inverse=True); for "
+                             f"more classes, give the model more output units")
         Y = np.zeros((len(y), n_outputs), dtype=dtype)
         Y[np.arange(len(y)), y.astype(np.intp)] = 1
         return Y
@@ -197,7 +231,7 @@ class CrossEntropy(Loss):
         return -Y / np.clip(y_hat, eps, 1.0) / len(y_hat)
 
     def value_from_logits(self, Z, Y, y_hat=None):
-        if y_hat is not None and y_hat.min() >= np.finfo(y_hat.dtype).tiny:
+        if y_hat is not None and y_hat.min() >= _TINY[y_hat.dtype.type]:
             # With no probability underflowed to 0 or to a subnormal, -log y_hat is as accurate
             # as the sum below, in 3 NumPy calls instead of 7 (the training loop's loss).
             return -float(np.vdot(Y, np.log(y_hat))) / len(Z)

@@ -1,10 +1,12 @@
 """Sequential: layers applied one after another, with backward in reverse order."""
+import warnings
+
 import numpy as np
 
 from ._checks import as_array, as_rng, errors_prefixed, float_dtype, positive_int
 from .activations import get_activation
 from .layers import Dense, ParameterStore
-from .losses import get_loss
+from .losses import BinaryCrossEntropy, CrossEntropy, get_loss
 from .metrics import check_metrics, compute_metrics, output_to_labels
 from .saving import layer_from_config, register_model, save_model
 
@@ -27,6 +29,13 @@ class ParameterList(list):
                              [(v, g, [prefix + n for n in names]) for v, g, names in self.groups])
 
 
+def _rebuild(cls, config, weights):
+    """The model ``cls.from_config(config)`` holding ``weights``: what unpickling calls."""
+    model = cls.from_config(config)
+    model.set_weights(weights)
+    return model
+
+
 class Model:
     """What every model shares: its parameters' gradients, weights in and out, a summary, a file.
 
@@ -37,7 +46,8 @@ class Model:
     ``dtype``, ``n_in``                    the parameters' dtype and the input width D
     ``parameters()``                       a ``ParameterList`` of live (name, value, grad)
     ``check_X(X, name)``                   X checked and cast to ``dtype``, (N, D)
-    ``resolve_loss(loss)``                 loss object(s) from names
+    ``resolve_loss(loss)``                 loss object(s) from names, refused where the output
+                                           layer cannot learn with them
     ``prepare_targets(y, loss, n)``        targets checked once and cast for the loss
     ``loss_and_gradients(X, Y, loss)``     forward + backward on prepared data; the loss value
     ``evaluate(X, y, loss, metrics)``      ``{'loss': ..., metric: ...}`` on raw data
@@ -48,6 +58,12 @@ class Model:
     ``set_weights``, ``save`` and the summary table. Methods named with a leading underscore
     are used only inside their own module.
     """
+
+    def __reduce__(self):
+        # pickle and copy.deepcopy rebuild the model from its config and weights. Copying the
+        # layers' arrays one by one would cut them loose from their shared ParameterStore: an
+        # optimizer built on the copy would then update a buffer the copy no longer reads.
+        return _rebuild, (type(self), self.config(), self.get_weights())
 
     def zero_grad(self):
         """Set every gradient to zero (backward overwrites them, so training needs no call)."""
@@ -203,10 +219,28 @@ class Sequential(Model):
             return loss.value_from_logits(last["Z"], Y, y_hat=last["A"])
         return loss.raw_value(last["A"], Y)
 
-    @staticmethod
-    def resolve_loss(loss):
-        """A loss object from a name or an instance (``MultiTask`` takes one per head)."""
-        return get_loss(loss)
+    def resolve_loss(self, loss):
+        """A loss object from a name or an instance, checked against the output layer (see
+        ``check_pairing``); ``MultiTask`` takes one per head."""
+        loss = get_loss(loss)
+        self.check_pairing(loss)
+        return loss
+
+    def check_pairing(self, loss):
+        """Refuse an output layer that ``loss`` cannot train; say once if the pair is unusual."""
+        out, k = self.output_activation, self.n_out
+        problem = _pairing_problem(out, k, loss)
+        if problem is not None:
+            raise ValueError(f"loss {loss.name!r} cannot train this model's output layer ({k} "
+                             f"{out!r} unit{'s' if k > 1 else ''}): {problem}. Pairings that "
+                             f"work: {'; '.join(PAIRINGS_THAT_WORK)}")
+        unusual = (out, loss.name)
+        if isinstance(loss, BinaryCrossEntropy) and out == "softmax" and unusual not in _WARNED:
+            _WARNED.add(unusual)
+            warnings.warn(f"binary cross-entropy on a softmax over {k} units trains, but is an "
+                          f"unusual pair: for one class per sample the usual pair is softmax + "
+                          f"cross_entropy, for independent yes/no labels sigmoid + "
+                          f"binary_cross_entropy", UserWarning, stacklevel=3)
 
     @staticmethod
     def check_metrics(metrics):
@@ -215,6 +249,7 @@ class Sequential(Model):
 
     def prepare_targets(self, y, loss, n=None):
         """Check ``y`` and cast it once to what ``loss_and_gradients`` expects: (N, K) floats."""
+        self.check_pairing(loss)
         return loss.prepare(y, self.n_out, self.dtype, n=n)
 
     def parameters(self):
@@ -287,6 +322,32 @@ class Sequential(Model):
         layers = config["layers"]
         store = _store_for([(c["n_in"], c["n_out"]) for c in layers], layers[0]["dtype"])
         return cls([layer_from_config(c, store=store) for c in layers])
+
+
+# The output/loss pairings an error lists. Other outputs also train with mse (sigmoid + mse is
+# notebook 09's recipe): any output whose values can move towards the targets can.
+PAIRINGS_THAT_WORK = (
+    "identity + mse for regression",
+    "sigmoid + binary_cross_entropy for one or several yes/no labels",
+    "softmax over K >= 2 units + cross_entropy for one class out of K",
+    "mse also trains any other output activation (e.g. sigmoid + mse)",
+)
+_UNBOUNDED = {"identity", "linear", "relu", "leaky_relu", "elu", "silu", "tanh"}
+_WARNED = set()  # the unusual pairs already reported: each is reported once per session
+
+
+def _pairing_problem(out, k, loss):
+    """Why an output layer of ``k`` units of activation ``out`` cannot learn with ``loss``, or
+    None. Activations not named here (ones a user wrote) are trusted."""
+    if out == "softmax" and k == 1:
+        return "a softmax over one unit outputs 1 whatever its input, so nothing can be learnt"
+    if isinstance(loss, CrossEntropy) and (out in _UNBOUNDED or out == "sigmoid"):
+        return ("cross-entropy needs one probability per class, the K of them summing to 1, as "
+                "a softmax gives; it only ever pushes the true class's output up")
+    if isinstance(loss, BinaryCrossEntropy) and out in _UNBOUNDED:
+        return (f"binary cross-entropy needs probabilities in (0, 1), as a sigmoid gives; "
+                f"{out} outputs are not confined to them")
+    return None
 
 
 def _store_for(shapes, dtype):

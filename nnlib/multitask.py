@@ -16,7 +16,6 @@ be a tuple in head order (as a ``DataLoader`` carries them).
 import numpy as np
 
 from ._checks import as_array, errors_prefixed, non_negative_float
-from .losses import get_loss
 from .metrics import check_metrics, compute_metrics, output_to_labels
 from .model import Model, ParameterList, Sequential
 from .saving import layer_from_config, register_model
@@ -134,8 +133,13 @@ class MultiTask(Model):
         return {name: head.forward(H) for name, head in self.heads.items()}
 
     def resolve_loss(self, loss):
-        """``{head: loss object}`` from a dict (or a tuple in head order) of names or objects."""
-        return {name: get_loss(v) for name, v in self._per_head(loss, "loss").items()}
+        """``{head: loss object}`` from a dict (or a tuple in head order) of names or objects,
+        each checked against its head's output layer."""
+        losses = {}
+        for name, value in self._per_head(loss, "loss").items():
+            with errors_prefixed(f"head {name!r}"):
+                losses[name] = self.heads[name].resolve_loss(value)
+        return losses
 
     def prepare_targets(self, y, losses, n=None):
         """Check ``y`` (a dict keyed by head, or a tuple in head order) and cast each head's

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 
+import nnlib
 from nnlib import DataLoader
 
 
@@ -138,3 +139,13 @@ def test_drop_last_with_batch_larger_than_data():
 def test_bad_input(args, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         DataLoader(*args, **kwargs)
+
+
+def test_text_labels_get_a_message_that_says_what_to_do():
+    X = np.zeros((3, 2))
+    with pytest.raises(TypeError, match=r"y must hold numbers, got labels of dtype <U3: "
+                                        r"encode them first.*np.unique.*NNClassifier"):
+        nnlib.DataLoader(X, np.array(["cat", "dog", "cat"]))
+    y = [1.0, 2.0, 3.0]
+    nnlib.DataLoader(X, y)
+    assert y == [1.0, 2.0, 3.0]

@@ -73,3 +73,21 @@ def test_save_refuses_what_is_not_a_path(saved):
     model, _ = saved
     with pytest.raises(TypeError, match="path must be a str"):
         model.save(None)
+
+
+@pytest.mark.parametrize("copier", ["pickle", "deepcopy"])
+def test_a_copied_model_trains_through_its_own_store(copier):
+    import copy
+    import pickle
+
+    model = nnlib.mlp([3, 5, 2], "tanh", "softmax", rng=0, dtype=np.float32)
+    twin = (pickle.loads(pickle.dumps(model)) if copier == "pickle" else copy.deepcopy(model))
+    assert repr(twin) == repr(model) and twin.dtype == np.float32
+    for a, b in zip(model.get_weights(), twin.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    X, y = np.random.default_rng(1).normal(size=(8, 3)), np.arange(8) % 2
+    before = twin.predict(X).copy()
+    nnlib.fit(twin, "cross_entropy", nnlib.SGD(twin.parameters(), lr=0.5),
+              nnlib.DataLoader(X, y, batch_size=4), 3)
+    assert not np.array_equal(twin.predict(X), before)  # the optimizer moved what predict reads
+    assert not np.array_equal(model.get_weights()[0], twin.get_weights()[0])  # the original stayed
