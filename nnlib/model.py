@@ -210,7 +210,8 @@ class Sequential(Model):
 
     def _pairs_with(self, loss):
         """True if ``loss`` has a fused form for this model's output activation."""
-        return loss.pairs_with == self.output_activation
+        # ``output_activation`` written out: this runs twice in every training step.
+        return loss.pairs_with == self.layers[-1].activation.name
 
     def output_value(self, Y, loss):
         """The loss of the last forward pass; from the logits Z (stable for any Z) when paired."""
