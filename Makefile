@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 NBVAL := $(BIN)/python -m pytest -p no:cacheprovider --nbval \
          --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: lab test unit nbtest nbtest-worked nbtest-learner notebooks learner bench clean
+.PHONY: lab test unit nbtest nbtest-worked nbtest-learner notebooks learner bench browser-test clean
 
 # uv installs the wheels in parallel: about 10 s on a fresh machine against about 75 s for pip.
 # If uv cannot be had (no wheel for the platform, say), plain pip does the same install.
@@ -75,13 +75,23 @@ execute = for nb in $(1); do \
 	  echo "executing $$nb"; \
 	  start=$$($(BIN)/python -c 'import time; print(time.time())'); \
 	  NNLIB_FIGURES_DIR="$(2)" $(BIN)/jupyter nbconvert --to notebook --execute \
-	    --inplace --ExecutePreprocessor.timeout=120 \
+	    --inplace --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.store_widget_state=False \
 	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	  $(BIN)/python -c "import time; print(f'  ran in {time.time() - $$start:.1f} s')"; \
 	done
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_playground.py
+
+# The playground in a real browser: JupyterLab on 127.0.0.1 and headless Chromium (Debian's
+# chromium package) driven by Playwright. Not part of make test; about 35 s on 2 cores.
+browser-test: $(STAMP)
+	@[ -x "$${NNLIB_CHROMIUM:-/usr/bin/chromium}" ] || { \
+	  echo "make browser-test needs Chromium: apt-get install -y chromium"; exit 1; }
+	@$(BIN)/python -c "import playwright" 2>/dev/null || \
+	  $(BIN)/python -m pip install --quiet -e ".[browser]"
+	NNLIB_BROWSER_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider -s tests/browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache
