@@ -66,9 +66,9 @@ class Sigmoid(Activation):
     """f(z) = 1 / (1 + e^-z); f'(z) = f(z)(1 - f(z))."""
 
     name = "sigmoid"
-
-    def forward(self, Z):
-        return _sigmoid(Z)
+    # The stable formula itself rather than a method that calls it: one Python call fewer per
+    # layer and step, which per-sample training (notebook 09: 200,000 steps) pays the most.
+    forward = staticmethod(_sigmoid)
 
     def derivative(self, Z, A=None):
         A = self.forward(Z) if A is None else A

@@ -174,9 +174,9 @@ class Sequential(Model):
         """Backward from the output layer's dL/dZ, ``delta`` (N, K): fills every layer's
         ``grads`` and returns dL/dX (N, D), or None with ``input_grad=False``."""
         last = len(self.layers) - 1
-        dA = self.layers[last].backward_from_dZ(delta, input_grad=input_grad or last > 0)
+        dA = self.layers[last].backward_from_dZ(delta, input_grad or last > 0)
         for i in range(last - 1, -1, -1):
-            dA = self.layers[i].backward(dA, input_grad=input_grad or i > 0)
+            dA = self.layers[i].backward(dA, input_grad or i > 0)
         return dA
 
     def loss_and_gradients(self, X, Y, loss):
