@@ -354,3 +354,15 @@ def test_reference_has_the_notebooks_signature(reference, right):
     # A failed check hands the notebook the reference, which the notebook then calls just as it
     # would call the learner's function: same parameter names, same defaults.
     assert inspect.signature(reference) == inspect.signature(right)
+
+
+def test_reference_row_backward_is_silent_on_a_raw_input_layer():
+    # In the learner edition the reference runs on the first layer, whose A_prev is X in [0, 4].
+    import warnings
+
+    from nnlib.checks._nb09 import _row_backward_reference
+    rng = np.random.default_rng(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _row_backward_reference(rng.normal(size=(4, 3)), rng.normal(size=(2, 3)),
+                                rng.uniform(0, 4, size=(4, 2)))

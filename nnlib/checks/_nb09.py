@@ -21,7 +21,10 @@ def _row_backward_reference(delta, W, A_prev):
     layer.params["W"][...] = W
     layer.forward(A_prev)
     dA_prev = layer.backward_from_dZ(np.asarray(delta, dtype=np.float64))
-    Z_prev = np.log(A_prev) - np.log1p(-A_prev)  # the sigmoid's input, for the full signature
+    # The sigmoid's input, for the full signature. At the first layer A_prev is the network's
+    # input, not a sigmoid's output (the notebook does not use that delta_prev): no warning then.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        Z_prev = np.log(A_prev) - np.log1p(-A_prev)
     delta_prev = get_activation("sigmoid").backward(dA_prev, Z_prev, A_prev)
     return layer.grads["W"].copy(), layer.grads["b"].copy(), delta_prev
 
