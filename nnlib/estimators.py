@@ -41,7 +41,7 @@ from ._checks import float_dtype, lookup, non_negative_float, positive_float, po
 from ._checks import real_number, zero_to_below_one
 from .data import DataLoader
 from .layers import INITIALIZERS
-from .model import Sequential, mlp
+from .model import mlp
 from .optimizers import SGD, Adam
 from .training import fit
 
@@ -165,23 +165,6 @@ class _NNEstimator(BaseEstimator):
     # -- scikit-learn's protocol --------------------------------------------------------------
     def _checked_X(self, X, reset):
         return validate_data(self, X, reset=reset, dtype=float_dtype(self.dtype))
-
-    def __getstate__(self):
-        # The model is pickled as its architecture and weights and rebuilt on loading: this
-        # rebuilds the one ParameterStore that mlp's layers share (pickle would copy each
-        # layer's arrays apart from it, and an optimizer built later would move only the copy).
-        state = dict(super().__getstate__())  # a copy: the live estimator keeps its model
-        if "model_" in state:
-            model = state["model_"]
-            state["model_"] = {"config": model.config(), "weights": model.get_weights()}
-        return state
-
-    def __setstate__(self, state):
-        saved = state.get("model_")
-        if isinstance(saved, dict):
-            state = dict(state, model_=Sequential.from_config(saved["config"]))
-            state["model_"].set_weights(saved["weights"])
-        super().__setstate__(state)
 
 
 class NNClassifier(ClassifierMixin, _NNEstimator):
