@@ -43,7 +43,7 @@ def _check_targets(y, n):
     return check(y, "y")
 
 
-def _take(y, idx):
+def take_rows(y, idx):
     """Rows ``idx`` (an index array or a slice) of an array, a tuple or a dict of arrays."""
     if isinstance(y, dict):
         return {k: v[idx] for k, v in y.items()}
@@ -94,7 +94,7 @@ class DataLoader:
             # Small data: one gather of the whole epoch, then cheap slices (views): far fewer
             # NumPy calls than indexing every batch separately.
             X = X[perm]
-            y = None if y is None else _take(y, perm)
+            y = None if y is None else take_rows(y, perm)
             perm = None
         for i in range(len(self)):
             s = slice(i * self.batch_size, (i + 1) * self.batch_size)
@@ -108,7 +108,7 @@ class DataLoader:
             elif isinstance(y, np.ndarray):  # the usual case, sliced here: saves a call a batch
                 yield X[s], y[s]
             else:
-                yield X[s], _take(y, s)
+                yield X[s], take_rows(y, s)
 
     def __iter__(self):
         return self.batches(self.X, self.y)

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ._checks import as_rng, errors_prefixed, non_negative_float, positive_int, real_number
-from .data import DataLoader
+from .data import DataLoader, take_rows
 from .losses import BinaryCrossEntropy, CrossEntropy
 from .model import Model
 
@@ -230,15 +230,6 @@ def _check_validation(model, loss, validation_data):
     return X_val, y_val
 
 
-def _rows(y, idx):
-    """Rows ``idx`` of targets held as an array, a tuple or a dict of arrays."""
-    if isinstance(y, dict):
-        return {k: v[idx] for k, v in y.items()}
-    if isinstance(y, tuple):
-        return tuple(v[idx] for v in y)
-    return y[idx]
-
-
 def _class_of_each_row(loss, Y):
     """The class of each row (N,) to stratify on, or None where rows have no single class:
     regression, several yes/no labels per row, or soft yes/no targets."""
@@ -286,11 +277,11 @@ def _hold_out(train, loss, fraction, validation_data, rng):
     classes = None if isinstance(loss, dict) else _class_of_each_row(loss, Y)
     kept, held = split_rows(len(X), fraction, rng, classes)
     with errors_prefixed(f"validation_fraction={fraction} leaves {len(kept)} training rows"):
-        kept_loader = DataLoader(X[kept], _rows(y_raw, kept), batch_size=loader.batch_size,
+        kept_loader = DataLoader(X[kept], take_rows(y_raw, kept), batch_size=loader.batch_size,
                                  shuffle=loader.shuffle, drop_last=loader.drop_last,
                                  rng=loader.rng)
-    train = (kept_loader, X[kept], _rows(Y, kept), _rows(y_raw, kept))
-    return train, (X[held], _rows(y_raw, held))
+    train = (kept_loader, X[kept], take_rows(Y, kept), take_rows(y_raw, kept))
+    return train, (X[held], take_rows(y_raw, held))
 
 
 def _stopping_rule(model, loss, monitor, patience, min_delta, metrics, validation, train_data):
