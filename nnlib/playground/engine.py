@@ -89,7 +89,7 @@ class Engine:
         weights_seed, order_seed = np.random.SeedSequence(s.seed).spawn(2)
         n_out = 1 if k <= 2 else k
         out_act = "identity" if k == 0 else ("sigmoid" if k == 2 else "softmax")
-        self.model = mlp([len(s.features), *s.hidden_layers, n_out], _hidden(s.activation),
+        self.model = mlp([len(s.features), *s.hidden_layers, n_out], s.activation,
                          out_act, rng=np.random.default_rng(weights_seed))
         self._order_rng = np.random.default_rng(order_seed)
         T = feature_matrix(s.features, self.data.X_train)
@@ -329,10 +329,6 @@ class Engine:
         sizes = "-".join(map(str, [len(s.features), *s.hidden_layers, self.model.n_out]))
         return (f"Engine({s.dataset}, {s.problem}, network {sizes} {s.activation}, "
                 f"{s.optimizer} lr={s.lr:g}, epoch {self.epoch})")
-
-
-def _hidden(activation):
-    return "identity" if activation == "linear" else activation
 
 
 def _loss_for(name, n_classes):
