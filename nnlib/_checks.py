@@ -132,3 +132,20 @@ def float_dtype(dtype, name="dtype"):
     if dt not in (np.float32, np.float64):
         raise ValueError(f"{name} must be float32 or float64, got {dt}")
     return dt
+
+
+def refuse_text_labels(y, name="y"):
+    """Class names given as text ('setosa', 'yes'): say how to turn them into numbers."""
+    if not isinstance(y, (list, tuple, np.ndarray)):
+        return
+    try:
+        arr = np.asarray(y)
+    except (ValueError, TypeError):
+        return  # ragged: as_array says so
+    if arr.size and (arr.dtype.kind in "US" or (arr.dtype == object
+                                                and isinstance(arr.flat[0], str))):
+        raise TypeError(f"{name} must hold class labels numbered 0, 1, ..., K-1, got text labels "
+                        f"such as {str(arr.flat[0])!r}: number them first with "
+                        f"classes, y = np.unique(y, return_inverse=True) (label k then means "
+                        f"classes[k]), or use nnlib.estimators.NNClassifier, which takes any "
+                        f"labels")

@@ -3,31 +3,17 @@ import math
 
 import numpy as np
 
-from ._checks import as_array, as_rng, positive_int
+from ._checks import as_array, as_rng, positive_int, refuse_text_labels
 
 
 # Up to this size the inputs are shuffled with one copy per epoch, above it batch by batch.
 EPOCH_GATHER_BYTES = 4 * 2**20
 
 
-def _text_dtype(v):
-    """The dtype of ``v`` if it is an array of text (e.g. class names), else None."""
-    try:
-        dtype = np.asarray(v).dtype
-    except (ValueError, TypeError):  # ragged: as_array says what is wrong with it
-        return None
-    return dtype if dtype.kind in "US" else None
-
-
 def _check_targets(y, n):
     """y may be None, an array, a tuple of arrays, or a dict of arrays, each with n rows."""
     def check(v, name):
-        if _text_dtype(v) is not None:
-            # Class names are a common first try; say how to turn them into numbers.
-            raise TypeError(f"{name} must hold numbers, got labels of dtype "
-                            f"{_text_dtype(v)}: encode them first, e.g. classes, y = "
-                            f"np.unique(y, return_inverse=True), or use "
-                            f"nnlib.estimators.NNClassifier, which takes any labels")
+        refuse_text_labels(v, name)  # class names are a common first try
         arr = as_array(v, name, ndim=(1, 2))
         if len(arr) != n:
             raise ValueError(f"X and {name} must have the same number of rows, "

@@ -14,7 +14,7 @@ Every loss has two paths:
 """
 import numpy as np
 
-from ._checks import as_array, lookup
+from ._checks import as_array, lookup, refuse_text_labels
 
 
 # The smallest normal number of each float dtype, looked up once: np.finfo costs as much as a
@@ -25,23 +25,6 @@ _TINY = {t: np.finfo(t).tiny for t in (np.float16, np.float32, np.float64, np.lo
 def _as_float(y_hat):
     # Integer or boolean predictions (hard 0/1 outputs) are valid; the eps clipping needs floats.
     return y_hat if np.issubdtype(y_hat.dtype, np.floating) else y_hat.astype(np.float64)
-
-
-def _refuse_text_labels(y):
-    """Class names given as text ('setosa', 'yes'): say how to turn them into numbers."""
-    if not isinstance(y, (list, tuple, np.ndarray)):
-        return
-    try:
-        arr = np.asarray(y)
-    except (ValueError, TypeError):
-        return  # ragged: as_array says so
-    if arr.size and (arr.dtype.kind in "US" or (arr.dtype == object
-                                                and isinstance(arr.flat[0], str))):
-        raise TypeError(f"y must hold class labels numbered 0, 1, ..., K-1, got text labels "
-                        f"such as {str(arr.flat[0])!r}: number them first with "
-                        f"classes, y = np.unique(y, return_inverse=True) (label k then means "
-                        f"classes[k]), or use nnlib.estimators.NNClassifier, which takes any "
-                        f"labels")
 
 
 def _check_rows(y, n):
@@ -152,7 +135,7 @@ class BinaryCrossEntropy(Loss):
     pairs_with = "sigmoid"
 
     def prepare(self, y, n_outputs, dtype, n=None):
-        _refuse_text_labels(y)
+        refuse_text_labels(y)
         Y = super().prepare(y, n_outputs, dtype, n)
         if np.any((Y < 0) | (Y > 1)):
             raise ValueError(f"y must hold values in [0, 1] for binary cross-entropy, "
@@ -196,7 +179,7 @@ class CrossEntropy(Loss):
     pairs_with = "softmax"
 
     def prepare(self, y, n_outputs, dtype, n=None):
-        _refuse_text_labels(y)
+        refuse_text_labels(y)
         y = as_array(y, "y", ndim=(1, 2))
         _check_rows(y, n)
         if y.ndim == 2 and y.shape[1] == 1 and n_outputs > 1:

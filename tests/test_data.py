@@ -143,8 +143,9 @@ def test_bad_input(args, kwargs, exc, match):
 
 def test_text_labels_get_a_message_that_says_what_to_do():
     X = np.zeros((3, 2))
-    with pytest.raises(TypeError, match=r"y must hold numbers, got labels of dtype <U3: "
-                                        r"encode them first.*np.unique.*NNClassifier"):
+    with pytest.raises(TypeError, match=r"y must hold class labels numbered 0, 1, \.\.\., "
+                                        r"K-1, got text labels such as 'cat'.*np\.unique.*"
+                                        r"NNClassifier"):
         nnlib.DataLoader(X, np.array(["cat", "dog", "cat"]))
     y = [1.0, 2.0, 3.0]
     nnlib.DataLoader(X, y)
