@@ -148,6 +148,17 @@ def time_nnlib(sizes, batch, X, y, epochs, opt):
     return elapsed
 
 
+def _layer_views(sizes, buf):
+    """Each layer's W (d, m) and b (m,) as views of ``buf``, laid out back to back as ``mlp``
+    lays them out in its ParameterStore: two lists, [W0, W1, ...] and [b0, b1, ...]."""
+    Ws, bs, start = [], [], 0
+    for d, m in zip(sizes[:-1], sizes[1:]):
+        Ws.append(buf[start:start + d * m].reshape(d, m))
+        bs.append(buf[start + d * m:start + d * m + m])
+        start += d * m + m
+    return Ws, bs
+
+
 def train_numpy(sizes, batch, X, y, epochs, opt, flat):
     """Train in place the parameters in ``flat`` (laid out as in the ParameterStore that ``mlp``
     builds) with a flat NumPy loop.
@@ -156,12 +167,8 @@ def train_numpy(sizes, batch, X, y, epochs, opt, flat):
     only the classes, checks and bookkeeping are gone. Returns the last epoch's mean loss.
     """
     grad, n, n_layers = np.empty_like(flat), len(X), len(sizes) - 1
-    Ws, bs, dWs, dbs, start = [], [], [], [], 0
-    for d, m in zip(sizes[:-1], sizes[1:]):  # W (d, m) then b (m,), back to back
-        for buf, W_list, b_list in ((flat, Ws, bs), (grad, dWs, dbs)):
-            W_list.append(buf[start:start + d * m].reshape(d, m))
-            b_list.append(buf[start + d * m:start + d * m + m])
-        start += d * m + m
+    Ws, bs = _layer_views(sizes, flat)
+    dWs, dbs = _layer_views(sizes, grad)
     Y = np.eye(sizes[-1], dtype=X.dtype)[y]  # one-hot targets, once
     rng = np.random.default_rng(0)  # the DataLoader's seed: the same permutations
     gather_epoch = X.nbytes <= nnlib.data.EPOCH_GATHER_BYTES
@@ -248,12 +255,8 @@ def train_numpy_circles(sizes, X, y, epochs, flat):
     notebook 09's recipe as one flat NumPy loop: the same arithmetic as nnlib, call for call,
     one sample a step. Returns the last epoch's mean loss."""
     grad, n_layers = np.empty_like(flat), len(sizes) - 1
-    Ws, bs, dWs, dbs, start = [], [], [], [], 0
-    for d, m in zip(sizes[:-1], sizes[1:]):
-        for buf, W_list, b_list in ((flat, Ws, bs), (grad, dWs, dbs)):
-            W_list.append(buf[start:start + d * m].reshape(d, m))
-            b_list.append(buf[start + d * m:start + d * m + m])
-        start += d * m + m
+    Ws, bs = _layer_views(sizes, flat)
+    dWs, dbs = _layer_views(sizes, grad)
     Y = y.astype(X.dtype)[:, None]
     tmp = np.empty_like(flat)
     for _ in range(epochs):
