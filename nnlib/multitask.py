@@ -13,8 +13,6 @@ with it unchanged. Losses, targets and metrics are dicts keyed by head name; tar
 be a tuple in head order (as a ``DataLoader`` carries them).
 """
 
-import numpy as np
-
 from ._checks import as_array, errors_prefixed, non_negative_float
 from .metrics import check_metrics, compute_metrics, output_to_labels
 from .model import Model, ParameterList, Sequential

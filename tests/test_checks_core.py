@@ -139,3 +139,35 @@ def test_the_mistake_that_explains_every_piece_wins():
     assert line == "✗ f: a: first halved"
     line, _ = diagnose("f", lambda Z: (Z, 3 * Z), right, cases, [both_halved], ("a", "b"))
     assert line == "✗ f: a: both halved"  # the wrong piece alone still gets a name
+
+
+# -- what every exercise check shares, checked for all of them at once -------------------------
+from nnlib.checks import (_nb01, _nb02, _nb03, _nb04, _nb05, _nb06,  # noqa: E402
+                          _nb07, _nb08, _nb09)
+
+MODULES = (_nb01, _nb02, _nb03, _nb04, _nb05, _nb06, _nb07, _nb08, _nb09)
+EXERCISES = [getattr(m, name) for m in MODULES for name in m.__all__]
+
+
+def test_every_exercise_check_is_exported_once_under_its_name():
+    names = [name for m in MODULES for name in m.__all__]
+    assert len(names) == len(set(names)) == 23
+    assert all(getattr(checks, name) is ex for name, ex in zip(names, EXERCISES))
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda f: f.__name__)
+def test_every_check_refuses_a_non_function_by_name(exercise):
+    with pytest.raises(TypeError, match=r"fn must be your function \(callable\), got ndarray"):
+        exercise(np.zeros(3))
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda f: f.__name__)
+def test_every_check_says_not_written_yet_to_a_stub_and_hands_back_its_own(exercise, capsys):
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+
+    returned = exercise(stub)
+    line = capsys.readouterr().out
+    # The line names the learner's function as the notebook calls it (e.g. mse_and_gradients).
+    assert line.startswith("… ") and ": not written yet: " in line and line.count("\n") == 1
+    assert callable(returned) and returned is not stub

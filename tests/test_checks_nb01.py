@@ -175,9 +175,3 @@ def test_step_mistakes_are_named(capsys, fn, message):
     assert line.startswith("✗ gradient_step: ")
     assert message in line
     assert returned is not fn
-
-
-@pytest.mark.parametrize("check", [checks.mse_gradients, checks.gradient_step])
-def test_a_non_function_is_refused_by_name(check):
-    with pytest.raises(TypeError, match="fn must be your function \\(callable\\), got ndarray"):
-        check(np.zeros(3))

@@ -242,10 +242,3 @@ def test_softmax_mistakes_are_named(capsys, fn, message):
     assert line.startswith("✗ softmax_backward: ")
     assert message in line
     assert returned is not fn
-
-
-@pytest.mark.parametrize("check", [checks.sigmoid_derivative, checks.tanh_derivative,
-                                   checks.elu_derivative, checks.softmax_backward])
-def test_a_non_function_is_refused_by_name(check):
-    with pytest.raises(TypeError, match="fn must be your function \\(callable\\), got NoneType"):
-        check(None)

@@ -258,9 +258,3 @@ def test_relative_error_mistakes_are_named(capsys, fn, message):
     assert line.startswith("✗ relative_error: ")
     assert message in line
     assert returned is not fn
-
-
-@pytest.mark.parametrize("check", [checks.two_layer_backward, checks.relative_error])
-def test_a_non_function_is_refused_by_name(check):
-    with pytest.raises(TypeError, match="fn must be your function \\(callable\\), got str"):
-        check("two_layer_backward")

@@ -334,11 +334,6 @@ def test_batches_non_list_is_refused_clearly(capsys):
     assert_diagnosis(checks.shuffled_batches, count, capsys, "list of 1-D index arrays", "int")
 
 
-def test_checks_refuse_a_non_function():
-    with pytest.raises(TypeError, match="fn must be your function"):
-        checks.dense_forward(np.zeros(3))
-
-
 def test_batches_served_backwards_put_the_short_batch_first(capsys):
     def backwards(n_samples, batch_size, rng):
         order = rng.permutation(n_samples)

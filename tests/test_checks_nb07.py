@@ -17,17 +17,6 @@ def run(check, fn, capsys):
     return out.strip(), returned
 
 
-def test_exported_names_are_these_checks():
-    for name in _nb07.__all__:
-        assert name in checks.__all__ and getattr(checks, name) is getattr(_nb07, name)
-
-
-@pytest.mark.parametrize("name", ["momentum_step", "adam_step"])
-def test_a_check_refuses_what_is_not_a_function(name):
-    with pytest.raises(TypeError, match="fn must be your function \\(callable\\), got ndarray"):
-        getattr(checks, name)(np.zeros(3))
-
-
 # -- momentum_step -----------------------------------------------------------------------------
 
 def momentum_right(p, g, v, lr, momentum):

@@ -18,17 +18,6 @@ def run(check, fn, capsys):
     return out.strip(), returned
 
 
-def test_exported_names_are_these_checks():
-    for name in _nb08.__all__:
-        assert name in checks.__all__ and getattr(checks, name) is getattr(_nb08, name)
-
-
-@pytest.mark.parametrize("name", ["head_gradients", "trunk_gradient"])
-def test_a_check_refuses_what_is_not_a_function(name):
-    with pytest.raises(TypeError, match="fn must be your function \\(callable\\), got ndarray"):
-        getattr(checks, name)(np.zeros(3))
-
-
 # -- head_gradients ----------------------------------------------------------------------------
 
 def head_right(A, delta, w):

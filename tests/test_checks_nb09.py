@@ -18,17 +18,6 @@ def run(check, fn, capsys):
     return out.strip(), returned
 
 
-def test_exported_names_are_these_checks():
-    for name in _nb09.__all__:
-        assert name in checks.__all__ and getattr(checks, name) is getattr(_nb09, name)
-
-
-@pytest.mark.parametrize("name", ["row_backward", "accuracy_from_probabilities", "decision_grid"])
-def test_a_check_refuses_what_is_not_a_function(name):
-    with pytest.raises(TypeError, match="fn must be your function \\(callable\\), got ndarray"):
-        getattr(checks, name)(np.zeros(3))
-
-
 # -- row_backward ------------------------------------------------------------------------------
 
 def backward_right(delta, W, A_prev):

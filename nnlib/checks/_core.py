@@ -125,13 +125,18 @@ def check(name, fn, reference, cases, mistakes=(), *, outputs=("output",), again
     outputs:   names of the pieces ``fn`` returns (a tuple of that length), e.g. ('dW', 'db').
     against:   what the reference is, for the ✓ line ('nnlib', or e.g. 'the formula').
     """
-    if not callable(fn):
-        raise TypeError(f"fn must be your function (callable), got {type(fn).__name__}")
+    require_function(fn)
     line, passed = diagnose(name, fn, reference, cases, mistakes, outputs, against)
     if not passed:
         line += " (until it passes, the notebook uses nnlib's version)"
     print(line)
     return fn if passed else reference
+
+
+def require_function(fn):
+    """Refuse anything but a function, by name (a check that wraps ``fn`` calls this first)."""
+    if not callable(fn):
+        raise TypeError(f"fn must be your function (callable), got {type(fn).__name__}")
 
 
 def diagnose(name, fn, reference, cases, mistakes, outputs, against="nnlib"):

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..data import DataLoader
 from ..layers import Dense
-from ._core import Case, Mistake, check
+from ._core import Case, Mistake, check, require_function
 
 __all__ = ["dense_forward", "dense_backward", "shuffled_batches"]
 
@@ -251,6 +251,7 @@ def shuffled_batches(fn):
     cases = [Case(n, b, np.random.default_rng(seed))
              for n, b, seed in [(10, 3, 41), (10, 3, 42), (7, 2, 43), (12, 4, 44), (5, 8, 45),
                                 (23, 5, 46)]]
+    require_function(fn)  # before it is wrapped, which would hide what it is
 
     @functools.wraps(fn)
     def as_table(n_samples, batch_size, rng):
