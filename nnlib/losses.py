@@ -9,7 +9,7 @@ Every loss has two paths:
 * the fused one, for the output activation named by ``pairs_with``: ``value_from_logits(Z, y)``
   computes the loss from the pre-activation ``Z`` without ever taking log(0), and
   ``delta(y_hat, y)`` = dL/dZ, which for each pairing simplifies to a scaled y_hat - y.
-  ``Sequential.output_delta`` is the one place that chooses between the two paths, and its
+  ``Sequential.output_loss`` is the one place that chooses between the two paths, and its
   docstring lists the three pairings and why they collapse.
 """
 import numpy as np

@@ -172,12 +172,17 @@ class Sequential(Model):
 
     def backward_from_delta(self, delta, input_grad=True):
         """Backward from the output layer's dL/dZ, ``delta`` (N, K): fills every layer's
-        ``grads`` and returns dL/dX (N, D), or None with ``input_grad=False``."""
-        last = len(self.layers) - 1
-        dA = self.layers[last].backward_from_dZ(delta, input_grad or last > 0)
-        for i in range(last - 1, -1, -1):
-            dA = self.layers[i].backward(dA, input_grad or i > 0)
-        return dA
+        ``grads`` and returns dL/dX (N, D), or None with ``input_grad=False``.
+
+        The textbook recursion, layer l from the top down: its gradients from its delta, then
+        the delta of the layer below, (delta_l W_l^T) * f'(Z_(l-1)).
+        """
+        layers = self.layers
+        for i in range(len(layers) - 1, 0, -1):
+            dA = layers[i].backward_from_dZ(delta)  # dL/d(this layer's input) = dL/dA below
+            below = layers[i - 1]
+            delta = below.activation.backward(dA, below.cache["Z"], below.cache["A"])
+        return layers[0].backward_from_dZ(delta, input_grad)
 
     def loss_and_gradients(self, X, Y, loss):
         """One forward and backward pass on a batch; returns the loss as a float.
@@ -185,12 +190,13 @@ class Sequential(Model):
         ``Y`` must already be prepared by ``loss.prepare``.
         """
         self.forward(X)
-        value = self.output_value(Y, loss)
-        self.backward_from_delta(self.output_delta(Y, loss), input_grad=False)
+        value, delta = self.output_loss(Y, loss)
+        self.backward_from_delta(delta, input_grad=False)
         return value
 
-    def output_delta(self, Y, loss):
-        """dL/dZ of the output layer (N, K) for the last forward pass: the one place it is made.
+    def output_loss(self, Y, loss):
+        """The loss of the last forward pass and the output layer's dL/dZ (N, K): the one place
+        that dL/dZ is made.
 
         Three output/loss pairings collapse the chain rule through the output activation into
         a scaled difference, which this uses (``loss.delta``):
@@ -199,26 +205,20 @@ class Sequential(Model):
                                           cancels the denominator of dL/dy_hat);
           softmax + cross-entropy:        (y_hat - y) / N        (each one-hot row sums to 1).
         Besides saving work, the collapsed form stays exact where y_hat saturates at 0 or 1,
-        where dL/dy_hat alone would divide by (nearly) zero. Any other pairing goes the long
-        way: dL/dy_hat from the loss, then back through the activation.
+        where dL/dy_hat alone would divide by (nearly) zero; the paired loss value is computed
+        from the logits Z, stable for any Z. Any other pairing goes the long way: dL/dy_hat
+        from the loss, then back through the activation.
         """
         last = self.layers[-1]
-        y_hat = last.cache["A"]
-        if self._pairs_with(loss):
-            return loss.delta(y_hat, Y)
-        return last.activation.backward(loss.raw_gradient(y_hat, Y), last.cache["Z"], y_hat)
-
-    def _pairs_with(self, loss):
-        """True if ``loss`` has a fused form for this model's output activation."""
-        # ``output_activation`` written out: this runs twice in every training step.
-        return loss.pairs_with == self.layers[-1].activation.name
+        Z, y_hat = last.cache["Z"], last.cache["A"]
+        if loss.pairs_with == last.activation.name:
+            return loss.value_from_logits(Z, Y, y_hat=y_hat), loss.delta(y_hat, Y)
+        value = loss.raw_value(y_hat, Y)
+        return value, last.activation.backward(loss.raw_gradient(y_hat, Y), Z, y_hat)
 
     def output_value(self, Y, loss):
-        """The loss of the last forward pass; from the logits Z (stable for any Z) when paired."""
-        last = self.layers[-1].cache
-        if self._pairs_with(loss):
-            return loss.value_from_logits(last["Z"], Y, y_hat=last["A"])
-        return loss.raw_value(last["A"], Y)
+        """The loss of the last forward pass alone (``output_loss``'s first half), for evaluation."""
+        return self.output_loss(Y, loss)[0]
 
     def resolve_loss(self, loss):
         """A loss object from a name or an instance, checked against the output layer (see

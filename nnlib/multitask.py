@@ -153,7 +153,7 @@ class MultiTask(Model):
         """One forward and backward pass on a batch; returns the weighted total loss (float).
 
         ``Y`` is ``{head: (N, K_h)}`` from ``prepare_targets``. Each head runs its own backward
-        from its output delta (``Sequential.output_delta``) scaled by w_h;
+        from its output delta (``Sequential.output_loss``) scaled by w_h;
         the heads' gradients for the shared features H are summed, and the trunk then runs one
         backward with that sum.
         """
@@ -161,8 +161,8 @@ class MultiTask(Model):
         total, dH = 0.0, None
         for name, head in self.heads.items():
             w = self.loss_weights[name]
-            total += w * head.output_value(Y[name], losses[name])
-            delta = head.output_delta(Y[name], losses[name])
+            value, delta = head.output_loss(Y[name], losses[name])
+            total += w * value
             if w != 1.0:
                 delta = delta * w
             dH_head = head.backward_from_delta(delta, input_grad=True)

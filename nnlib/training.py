@@ -116,8 +116,10 @@ def _train_epoch(model, loss, optimizer, loader, X, Y, epoch):
         n = len(Xb)
         total += value * n
         count += n
-    # The epoch's last step can overflow the weights before any training loss sees it.
-    if not all(np.isfinite(v).all() for _, v, _ in model.parameters()):
+    # The epoch's last step can overflow the weights before any training loss sees it. The
+    # optimizer's own list of the arrays it moves: building model.parameters() anew would cost
+    # more than the check.
+    if not all(np.isfinite(v).all() for _, v, _ in optimizer.params):
         _diverged(f"the weights became NaN or infinite at epoch {epoch}", optimizer)
     return total / count
 

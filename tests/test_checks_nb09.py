@@ -38,7 +38,7 @@ def test_row_backward_reference_matches_a_sigmoid_network():
     loss = nnlib.get_loss("mse")
     net.loss_and_gradients(X, net.prepare_targets(y, loss), loss)
     top = net.layers[1]
-    delta = net.output_delta(net.prepare_targets(y, loss), loss)
+    _, delta = net.output_loss(net.prepare_targets(y, loss), loss)
     dW, db, delta_prev = _nb09._row_backward_reference(delta, top.params["W"], top.cache["X"])
     np.testing.assert_allclose(dW, top.grads["W"], rtol=1e-12)
     np.testing.assert_allclose(db, top.grads["b"], rtol=1e-12)
