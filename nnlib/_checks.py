@@ -6,8 +6,22 @@ expected and what was received. Checks run at entry points only (constructors, `
 """
 import contextlib
 import numbers
+import os
+import sys
+import warnings
 
 import numpy as np
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(message, category=UserWarning):
+    """``warnings.warn`` pointed at the caller's own line: the first frame outside nnlib, however
+    many of nnlib's functions lie between (``fit`` -> ``resolve_loss`` -> ``check_pairing``)."""
+    frame, level = sys._getframe(1), 2  # level 2: whoever called this function
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 @contextlib.contextmanager
@@ -40,7 +54,8 @@ def as_array(value, name, ndim=None, dtype=None, finite=True):
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
             want = " or ".join(f"{d}-D" for d in allowed)
-            raise ValueError(f"{name} must be {want}, got a {arr.ndim}-D array of shape {arr.shape}")
+            raise ValueError(f"{name} must be {want}, "
+                             f"got a {arr.ndim}-D array of shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     if dtype is not None:
@@ -58,10 +73,8 @@ def same_rows(a, b, name_a, name_b):
                          f"got {len(a)} and {len(b)}")
 
 
-def positive_int(value, name, allow_none=False):
+def positive_int(value, name):
     """Check a strictly positive integer (bools are refused)."""
-    if value is None and allow_none:
-        return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a positive integer, got {value!r} "
                         f"({type(value).__name__})")

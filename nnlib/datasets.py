@@ -1,4 +1,4 @@
-"""Seeded, offline data sets used by the notebooks. Every function takes ``rng`` (seed or Generator)."""
+"""Seeded, offline data sets for the notebooks; each takes ``rng`` (a seed or Generator)."""
 import numpy as np
 
 from ._checks import as_array, as_rng, non_negative_float, positive_int

@@ -25,7 +25,6 @@ What still differs from scikit-learn's MLP, by design or by size:
 """
 import math
 import numbers
-import warnings
 
 import numpy as np
 
@@ -38,7 +37,7 @@ except ImportError as exc:  # validate_data is new in scikit-learn 1.6
     raise ImportError(f"nnlib.estimators needs scikit-learn >= 1.6 ({exc})") from None
 
 from ._checks import float_dtype, lookup, non_negative_float, positive_float, positive_int
-from ._checks import real_number, zero_to_below_one
+from ._checks import real_number, warn, zero_to_below_one
 from .data import DataLoader
 from .layers import INITIALIZERS
 from .model import mlp
@@ -103,8 +102,8 @@ class _NNEstimator(BaseEstimator):
         self.validation_scores_ = list(history[f"val_{score}"]) if self.early_stopping else None
         self.n_iter_ = history.epochs
         if not history.stopped_early:
-            warnings.warn(f"{type(self).__name__}: max_iter={self.max_iter} epochs reached "
-                          f"before {history.monitor} stopped improving", ConvergenceWarning)
+            warn(f"{type(self).__name__}: max_iter={self.max_iter} epochs reached before "
+                 f"{history.monitor} stopped improving", ConvergenceWarning)
         return self
 
     def _optimizer(self, model, loss, batch_size, n_out):

@@ -1,9 +1,7 @@
 """Sequential: layers applied one after another, with backward in reverse order."""
-import warnings
-
 import numpy as np
 
-from ._checks import as_array, as_rng, errors_prefixed, float_dtype, positive_int
+from ._checks import as_array, as_rng, errors_prefixed, float_dtype, positive_int, warn
 from .activations import get_activation
 from .layers import Dense, ParameterStore
 from .losses import BinaryCrossEntropy, CrossEntropy, get_loss
@@ -217,7 +215,7 @@ class Sequential(Model):
         return value, last.activation.backward(loss.raw_gradient(y_hat, Y), Z, y_hat)
 
     def output_value(self, Y, loss):
-        """The loss of the last forward pass alone (``output_loss``'s first half), for evaluation."""
+        """The loss of the last forward pass (``output_loss``'s first half), for evaluation."""
         return self.output_loss(Y, loss)[0]
 
     def resolve_loss(self, loss):
@@ -238,10 +236,9 @@ class Sequential(Model):
         unusual = (out, loss.name)
         if isinstance(loss, BinaryCrossEntropy) and out == "softmax" and unusual not in _WARNED:
             _WARNED.add(unusual)
-            warnings.warn(f"binary cross-entropy on a softmax over {k} units trains, but is an "
-                          f"unusual pair: for one class per sample the usual pair is softmax + "
-                          f"cross_entropy, for independent yes/no labels sigmoid + "
-                          f"binary_cross_entropy", UserWarning, stacklevel=3)
+            warn(f"binary cross-entropy on a softmax over {k} units trains, but is an unusual "
+                 f"pair: for one class per sample the usual pair is softmax + cross_entropy, "
+                 f"for independent yes/no labels sigmoid + binary_cross_entropy")
 
     @staticmethod
     def check_metrics(metrics):

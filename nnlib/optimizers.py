@@ -135,8 +135,10 @@ class Adam(Optimizer):
         self.eps = positive_float(eps, "eps")
         self.weight_decay = non_negative_float(weight_decay, "weight_decay")
         # m, v and one scratch buffer per group, allocated once: the step then makes no new
-        # arrays, which matters when it runs thousands of times a second.
-        self._m, self._v, self._tmp = self._zeros("m"), self._zeros("v"), self._zeros("tmp")
+        # arrays, which matters when it runs thousands of times a second. The scratch is not
+        # state (it holds nothing from one step to the next), so ``state`` does not show it.
+        self._m, self._v = self._zeros("m"), self._zeros("v")
+        self._tmp = [np.empty_like(p) for p, _, _ in self.groups]
 
     def step(self):
         self.t += 1

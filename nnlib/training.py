@@ -1,4 +1,4 @@
-"""The training loop: batches -> forward -> loss -> backward -> optimizer step, epoch after epoch."""
+"""The training loop: batches -> forward -> loss -> backward -> optimizer step, epoch by epoch."""
 import math
 
 import numpy as np

@@ -95,8 +95,9 @@ def test_float32_is_kept():
 
 def test_max_iter_reached_warns_as_scikit_learn_does():
     X, y = iris()
-    with pytest.warns(ConvergenceWarning, match="max_iter=3 epochs reached"):
+    with pytest.warns(ConvergenceWarning, match="max_iter=3 epochs reached") as seen:
         NNClassifier(max_iter=3, random_state=0).fit(X, y)
+    assert seen[0].filename == __file__  # the caller's line, as for any warning nnlib gives
 
 
 # -- scikit-learn's tools ----------------------------------------------------------------------

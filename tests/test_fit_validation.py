@@ -221,6 +221,7 @@ def test_an_unusual_pairing_is_reported_once(monkeypatch):
         for _ in range(3):
             fit(model, "bce", SGD(model.parameters()), DataLoader(X, np.eye(3)[y]), 1)
     assert len(seen) == 1
+    assert seen[0].filename == __file__  # it points at the line that called fit, not into nnlib
 
 
 def test_a_multitask_head_that_cannot_train_is_named():

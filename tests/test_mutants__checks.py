@@ -18,9 +18,7 @@ def test_as_array_copies_only_to_cast():
     assert as_array(x, "x", dtype=np.float32).dtype == np.float32
 
 
-def test_positive_int_lets_none_through_only_when_asked():
-    assert positive_int(None, "n", allow_none=True) is None
-    assert positive_int(5, "n", allow_none=True) == 5
+def test_positive_int_refuses_none():
     with pytest.raises(TypeError, match=r"^n must be a positive integer, got None"):
         positive_int(None, "n")
 
