@@ -429,7 +429,7 @@ def check_targets(rows, headline_threads):
         if value is None:
             return
         ok = "met " if value >= target else "MISS"
-        digits = 2 if unit else 3  # a fraction such as 0.749 must not print as the 0.75 it misses
+        digits = 3 if target < 1 else 2  # 0.749 must not print as the 0.75 it misses
         lo, hi = get(problem, dtype, name, opt, f"{key}_range")
         lines.append(f"  [{ok}] {label}: {value:.{digits}f}{unit} (target >= {target}{unit}; "
                      f"repeats {lo:.{digits}f}-{hi:.{digits}f})")
