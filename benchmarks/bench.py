@@ -581,7 +581,7 @@ def parse_args(argv=None):
                     help="any of small, large, circles")
     ap.add_argument("--dtypes", default="float32,float64", help="float32, float64 or both")
     ap.add_argument("--contenders", default=",".join(CONTENDERS),
-                    help="any of gemm,nnlib,sklearn,torch")
+                    help="any of gemm,nnlib,numpy,sklearn,torch")
     ap.add_argument("--samples", type=int, default=None,
                     help="training samples per problem (default: all digits; 8192 synthetic)")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",

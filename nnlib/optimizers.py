@@ -23,6 +23,10 @@ class Optimizer:
         # What ``step`` updates: the model's groups of parameters that lie back to back in one
         # flat buffer (see ParameterStore), or else each array on its own.
         self.groups = _groups(params, self.params)
+        # One scratch buffer per group for the update's temporaries: the step then allocates no
+        # parameter-sized array, which matters when it runs thousands of times a second. It
+        # holds nothing from one step to the next, so it is not ``state``.
+        self._tmp = [np.empty_like(p) for p, _, _ in self.groups]
 
     def _zeros(self, key):
         """One zero buffer per group for state ``key``, also shown per parameter in ``state``."""
@@ -101,10 +105,7 @@ class SGD(Optimizer):
         super().__init__(params, lr)
         self.momentum = zero_to_below_one(momentum, "momentum")
         self.weight_decay = non_negative_float(weight_decay, "weight_decay")
-
         self._velocity = None  # made at the first step with momentum
-        # Scratch for lr * v, one per group: saves allocating a parameter-sized array per step.
-        self._tmp = [np.empty_like(p) for p, _, _ in self.groups]
 
     def step(self):
         self.t += 1
@@ -134,11 +135,7 @@ class Adam(Optimizer):
         self.beta2 = zero_to_below_one(beta2, "beta2")
         self.eps = positive_float(eps, "eps")
         self.weight_decay = non_negative_float(weight_decay, "weight_decay")
-        # m, v and one scratch buffer per group, allocated once: the step then makes no new
-        # arrays, which matters when it runs thousands of times a second. The scratch is not
-        # state (it holds nothing from one step to the next), so ``state`` does not show it.
-        self._m, self._v = self._zeros("m"), self._zeros("v")
-        self._tmp = [np.empty_like(p) for p, _, _ in self.groups]
+        self._m, self._v = self._zeros("m"), self._zeros("v")  # allocated once, like _tmp
 
     def step(self):
         self.t += 1

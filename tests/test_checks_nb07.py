@@ -238,7 +238,7 @@ def _same(a, b):
     (_nb07._ADAM_MISTAKES, _nb07._adam_reference, _nb07._adam_cases()),
 ])
 def test_each_mistake_differs_from_the_answer_and_from_the_others(mistakes, reference, cases):
-    fns = [m.fn or m.test.fn for m in mistakes]
+    fns = [m.fn for m in mistakes]
     results = [_outputs(fn, cases) for fn in fns]
     right = _outputs(reference, cases)
     for i, result in enumerate(results):

@@ -16,10 +16,12 @@ import inspect
 
 import numpy as np
 
+from .. import gradcheck
+
 # A correct answer differs from nnlib's only by the rounding of a different order of operations:
 # about 1e-16 relative for these small float64 computations. Anything past 1e-7 is a real
-# difference (the same rule as nnlib.GRADCHECK_TOLERANCE).
-TOLERANCE = 1e-7
+# difference: the gradient checks' rule.
+TOLERANCE = gradcheck.TOLERANCE
 
 # How close the learner's output must be to a mistake's output for the diagnosis to be named.
 MISTAKE_TOLERANCE = 1e-6
@@ -75,16 +77,17 @@ def _pieces(out, names):
 
 
 def relative_error(a, b):
-    """||a - b|| / (||a|| + ||b||) over arrays of one shape (0 when equal); NaN counts as wrong."""
+    """nnlib's relative error for arrays of one shape; inf for different shapes. Where either
+    holds NaN or inf (an overflow, say), 0 if both hold the same non-finite values in the same
+    places and close finite ones, else inf: so a mistake that overflows is matched NaN for NaN."""
     if a.shape != b.shape:
         return np.inf
-    if not (np.isfinite(a).all() and np.isfinite(b).all()):
-        same = np.array_equal(np.isnan(a), np.isnan(b)) and np.array_equal(
-            a[~np.isfinite(a)], b[~np.isfinite(b)], equal_nan=True) and np.allclose(
-            a[np.isfinite(a)], b[np.isfinite(b)], rtol=MISTAKE_TOLERANCE, atol=0, equal_nan=True)
-        return 0.0 if same else np.inf
-    denom = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+    fa, fb = np.isfinite(a), np.isfinite(b)
+    if fa.all() and fb.all():
+        return gradcheck.relative_error(a, b)
+    same = (np.array_equal(fa, fb) and np.array_equal(a[~fa], b[~fb], equal_nan=True)
+            and np.allclose(a[fa], b[fb], rtol=MISTAKE_TOLERANCE, atol=0))
+    return 0.0 if same else np.inf
 
 
 def _call(fn, case):
@@ -113,7 +116,7 @@ def _arg_names(fn, n):
     return (names + [f"argument {i + 1}" for i in range(len(names), n)])[:n]
 
 
-def check(name, fn, reference, cases, mistakes=(), *, outputs=("output",), against="nnlib"):
+def check(name, fn, reference, cases, mistakes=(), *, outputs=("output",)):
     """Run ``fn`` beside ``reference`` on every case; print one line; return ``fn`` if it
     matches, else ``reference`` (so a notebook carries on with a working piece either way).
 
@@ -123,10 +126,9 @@ def check(name, fn, reference, cases, mistakes=(), *, outputs=("output",), again
     cases:     ``Case`` objects, float64, of several shapes.
     mistakes:  ``Mistake`` objects, tried in order when ``fn`` is wrong.
     outputs:   names of the pieces ``fn`` returns (a tuple of that length), e.g. ('dW', 'db').
-    against:   what the reference is, for the ✓ line ('nnlib', or e.g. 'the formula').
     """
     require_function(fn)
-    line, passed = diagnose(name, fn, reference, cases, mistakes, outputs, against)
+    line, passed = diagnose(name, fn, reference, cases, mistakes, outputs)
     if not passed:
         line += " (until it passes, the notebook uses nnlib's version)"
     print(line)
@@ -139,7 +141,7 @@ def require_function(fn):
         raise TypeError(f"fn must be your function (callable), got {type(fn).__name__}")
 
 
-def diagnose(name, fn, reference, cases, mistakes, outputs, against="nnlib"):
+def diagnose(name, fn, reference, cases, mistakes, outputs):
     """The one-line verdict and whether ``fn`` passed (see ``check``)."""
     arg_names = _arg_names(fn, max(len(c.args) for c in cases))
     got = []
@@ -172,7 +174,7 @@ def diagnose(name, fn, reference, cases, mistakes, outputs, against="nnlib"):
     right = [_pieces(_call(reference, case)[0], outputs) for case in cases]
     worst = max(relative_error(g, r) for gs, rs in zip(got, right) for g, r in zip(gs, rs))
     if worst <= TOLERANCE:
-        return (f"✓ {name}: matches {against} on {len(cases)} random inputs (worst relative "
+        return (f"✓ {name}: matches nnlib on {len(cases)} random inputs (worst relative "
                 f"error {worst:.1e})"), True
     return _explain(name, got, right, cases, mistakes, outputs, arg_names), False
 
@@ -198,7 +200,7 @@ def _explain(name, got, right, cases, mistakes, outputs, arg_names):
     # First a mistake that explains every piece (right ones included), then one that explains
     # the wrong pieces alone (a learner may make a mistake in one gradient and not the others).
     every = list(range(len(outputs)))
-    for pieces in (every, wrong):
+    for pieces in ((every,) if wrong == every else (every, wrong)):
         for mistake in mistakes:
             if _shows(mistake, got, right, cases, pieces, outputs):
                 return f"✗ {name}: {where}{mistake.message}"
@@ -217,20 +219,19 @@ def _shows(mistake, got, right, cases, pieces, outputs):
     """True if the learner's ``pieces`` (indices) are exactly what ``mistake`` gives."""
     if mistake.test is not None:
         return bool(mistake.test(got, cases))
-    for gs, rs, case in zip(got, right, cases):
+    theirs = []
+    for gs, case in zip(got, cases):
         try:
-            theirs = _pieces(_call(mistake.fn, case)[0], outputs)
+            pieces_of_case = _pieces(_call(mistake.fn, case)[0], outputs)
         except Exception:  # a mistake that cannot even run on this case: not this one
             return False
-        if theirs is None:
+        if pieces_of_case is None or any(relative_error(gs[k], pieces_of_case[k])
+                                          > MISTAKE_TOLERANCE for k in pieces):
             return False
-        for k in pieces:
-            if relative_error(gs[k], theirs[k]) > MISTAKE_TOLERANCE:
-                return False
+        theirs.append(pieces_of_case)
     # A mistake that changes nothing on these cases explains nothing.
     return any(relative_error(t, r) > TOLERANCE
-               for case, rs in zip(cases, right)
-               for t, r in zip(_pieces(_call(mistake.fn, case)[0], outputs), rs))
+               for ts, rs in zip(theirs, right) for t, r in zip(ts, rs))
 
 
 def compare_guess(guess, actual, what, fmt="{:.2f}", close=None):

@@ -2,7 +2,7 @@
 output A = f(Z), and the softmax Jacobian times a vector (the backward pass through softmax)."""
 import numpy as np
 
-from ..activations import get_activation
+from ..activations import get_activation, sigmoid
 from ._core import Case, Mistake, check
 
 __all__ = ["sigmoid_derivative", "tanh_derivative", "elu_derivative", "softmax_backward"]
@@ -41,16 +41,12 @@ def _slope_check(name, fn, act, cases, mistakes):
 
 
 # -- sigmoid ---------------------------------------------------------------------------------
-def _sigmoid(Z):
-    return get_activation("sigmoid").forward(Z)
-
-
 _SIGMOID_MISTAKES = [
     Mistake("used Z in the output form A (1 - A): that form needs A = sigmoid(Z), which is "
             "given; return A * (1 - A)", fn=lambda Z, A: Z * (1 - Z)),
     Mistake("evaluated at the output: sigmoid'(A) instead of sigmoid'(Z); the slope at Z is "
             "A * (1 - A) with A = sigmoid(Z)",
-            fn=lambda Z, A: _sigmoid(A) * (1 - _sigmoid(A))),
+            fn=lambda Z, A: sigmoid(A) * (1 - sigmoid(A))),
     Mistake("a factor is missing: the slope is A * (1 - A), both factors",
             fn=lambda Z, A: A),
     Mistake("a factor is missing: the slope is A * (1 - A), both factors",
@@ -65,7 +61,7 @@ _SIGMOID_MISTAKES = [
 
 def sigmoid_derivative(fn):
     """Check fn(Z (N, M), A (N, M)) -> sigmoid'(Z) (N, M), where A = sigmoid(Z)."""
-    cases = [Case(Z, _sigmoid(Z)) for Z in _z_cases(201)]
+    cases = [Case(Z, sigmoid(Z)) for Z in _z_cases(201)]
     return _slope_check("sigmoid_derivative", fn, lambda: get_activation("sigmoid"), cases,
                         _SIGMOID_MISTAKES)
 
@@ -137,13 +133,10 @@ def _softmax_reference(dA, Z):
     return act.backward(dA, Z, act.forward(Z))
 
 
-def _naive_softmax(Z, axis=1):
-    E = np.exp(Z)
-    return E / E.sum(axis=axis, keepdims=True)
-
-
 def _stable_softmax(Z, axis=1):
-    return _naive_softmax(Z - Z.max(axis=axis, keepdims=True), axis)
+    """Softmax along ``axis``: the right one (1) for most mistakes, the wrong one (0) for one."""
+    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
+    return E / E.sum(axis=axis, keepdims=True)
 
 
 def _softmax_cases():

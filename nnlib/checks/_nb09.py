@@ -3,7 +3,7 @@ the original demo's stub never computed, and a decision map over a grid.
 """
 import numpy as np
 
-from ..activations import get_activation
+from ..activations import get_activation, sigmoid
 from ..layers import Dense
 from ..metrics import accuracy, output_to_labels
 from ._core import Case, Mistake, check
@@ -47,10 +47,6 @@ def _row_variant(dW=lambda A, d: A.T @ d, db=lambda d: d.sum(axis=0),
                                      (delta @ W.T) * slope(A_prev))
 
 
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
 _ROW_MISTAKES = [
     Mistake("dW is in the column form (delta.T @ A_prev, shape (M, D)): in rows, with W of shape "
             "(D, M), dW = A_prev.T @ delta",
@@ -71,7 +67,7 @@ _ROW_MISTAKES = [
             fn=_row_variant(slope=lambda A: np.ones_like(A))),
     Mistake("the derivative treats A_prev as the sigmoid's input (sigmoid applied again): "
             "A_prev is already sigmoid(Z), so the slope is A_prev * (1 - A_prev)",
-            fn=_row_variant(slope=lambda A: _sigmoid(A) * (1 - _sigmoid(A)))),
+            fn=_row_variant(slope=lambda A: sigmoid(A) * (1 - sigmoid(A)))),
     Mistake("the derivative has the wrong sign: the sigmoid's slope is A_prev * (1 - A_prev), "
             "positive",
             fn=_row_variant(slope=lambda A: A * (A - 1))),
