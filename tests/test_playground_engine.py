@@ -11,11 +11,10 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.playground import Engine, Lesson, LessonFileError, Settings, render
+from nnlib.playground import Engine, Lesson, LessonFileError, Settings, pictures, render
 from nnlib.playground import datasets as pg_data
 from nnlib.playground.features import FEATURES
 from nnlib.playground.lesson import HIDEABLE
-from nnlib.playground.settings import FIELDS
 
 SMALL = dict(n_samples=200)  # most tests need no more points
 
@@ -239,7 +238,11 @@ def test_gradient_norms_are_those_of_the_last_batch():
     expected = [math.sqrt(np.sum(l.grads["W"] ** 2) + np.sum(l.grads["b"] ** 2))
                 for l in model.layers]
     np.testing.assert_allclose(e.grad_norms, expected, rtol=1e-10)
-    assert e.state()["grad_norms"] == e.grad_norms
+    # What the panel shows: one positive, finite norm per layer, of the engine's own gradients.
+    shown = e.state()["grad_norms"]
+    assert len(shown) == len(e.model.layers) and all(0 < g < math.inf for g in shown)
+    np.testing.assert_allclose(shown, [np.linalg.norm(np.concatenate(
+        [l.grads["W"].ravel(), l.grads["b"].ravel()])) for l in e.model.layers], rtol=1e-12)
 
 
 # -- training, determinism, divergence ------------------------------------------------------
@@ -348,9 +351,24 @@ def test_your_own_data_is_used_and_never_changed():
 def test_custom_regression_values_refused_for_classification():
     X = np.zeros((10, 2)) + np.arange(10)[:, None]
     e = Engine(data=(X, np.linspace(0, 1, 10)), problem="regression", loss="mse")
-    with pytest.raises(ValueError, match="data y must hold class labels"):
-        e.update(problem="classification", loss="cross_entropy")
-    assert e.settings.problem == "regression" and e.step(1)  # left as it was
+
+    def refused(**changes):
+        settings, epoch, w = e.settings, e.epoch, weights(e)
+        history = {k: list(v) for k, v in e.history.items()}
+        with pytest.raises(ValueError, match="data y must hold class labels"):
+            e.update(**changes)
+        # left as it was: the same settings, epoch, weights (bit for bit) and history
+        assert e.settings == settings and e.epoch == epoch and e.history == history
+        assert all(np.array_equal(a, b) for a, b in zip(w, weights(e)))
+
+    e.step(2)
+    refused(problem="classification", loss="cross_entropy")
+    assert e.epoch == 2
+    # back to your data from a built-in classification data set
+    e.update(problem="classification", dataset="circle", loss="cross_entropy")
+    e.step(3)
+    refused(dataset="custom")
+    assert e.epoch == 3 and e.step(1)
 
 
 @pytest.mark.parametrize("data, error, match", [
@@ -448,7 +466,6 @@ def test_lesson_with_your_own_data(tmp_path):
 
 
 def test_every_setting_can_be_stored_and_almost_every_control_hidden():
-    assert set(Settings().to_dict()) == set(FIELDS)
     assert {"lr", "features", "hidden_layers", "maths", "regenerate"} <= set(HIDEABLE)
 
 
@@ -518,15 +535,13 @@ def test_colours_and_discretize():
 
 
 def test_test_points_drawn_only_when_shown():
-    e = Engine(**SMALL)
-    picture = render.output_image(e.output_map(60), 2)
-    train = render.draw_points(picture.copy(), e.data.X_train,
-                               render.point_colours(e.data.y_train, 2), e.data.extent)
-    both = render.draw_points(train.copy(), e.data.X_test,
-                              render.point_colours(e.data.y_test, 2), e.data.extent,
-                              ring=(0, 0, 0))
-    assert (train != picture).any() and (both != train).any()
-    assert ((both == 0).all(axis=2)).any()  # the test points' black rings
+    hidden, shown, no_test = (Engine(show_test=flag, **SMALL) for flag in (False, True, True))
+    no_test.data.X_test, no_test.data.y_test = np.empty((0, 2)), np.empty(0, np.intp)
+    without, with_test = pictures.output_picture(hidden), pictures.output_picture(shown)
+    assert with_test.shape == without.shape == (300, 300, 3) and (with_test != without).any()
+    assert ((with_test == 0).all(axis=2)).any()  # the test points' black rings ...
+    assert not ((without == 0).all(axis=2)).any()  # ... drawn only when shown
+    assert np.array_equal(without, pictures.output_picture(no_test))  # no test point at all
 
 
 def test_loss_curves_picture():

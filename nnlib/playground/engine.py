@@ -96,7 +96,8 @@ class Engine:
         sd = T.std(axis=0)
         self._scaling = (T.mean(axis=0), np.where(sd > 0, sd, 1.0))  # a constant feature: sd 1
         self._grids = {}
-        self._X_train = self._features(self.data.X_train)
+        mean, scale = self._scaling
+        self._X_train = (T - mean) / scale  # what _features gives, without computing T again
         self._X_test = self._features(self.data.X_test)
         self.epoch = 0
         self.message = None
@@ -146,14 +147,19 @@ class Engine:
 
         lr, batch size, optimizer, loss and regularisation act from the next step on, on the
         same weights (a new optimizer starts with empty state); any other change rebuilds the
-        network, and a change of the data's settings the data too.
+        network, and a change of the data's settings the data too. A refused change raises
+        ValueError or TypeError and leaves the engine as it was.
         """
         new = self.settings.replace(**changes)
         if new.dataset == CUSTOM and self._user_data is None:
             raise ValueError("data must be given as (X, y) when dataset is 'custom': build the "
                              "engine as Engine(data=(X, y))")
         changed = {k for k in changes if getattr(new, k) != getattr(self.settings, k)}
-        old, self.settings = self.settings, new
+        if new.dataset == CUSTOM and changed & {"problem", "dataset"}:
+            # Your data checked for the problem before anything changes, so that a refusal
+            # (regression values are no class labels) leaves the engine as it was.
+            datasets.check_user_data(self._user_data, new.problem)
+        self.settings = new
         if changed <= LIVE:
             if "loss" in changed:
                 self._set_loss()
@@ -164,15 +170,9 @@ class Engine:
                 self._new_optimizer()
             self.optimizer.lr = new.lr
             return "kept"
-        try:
-            if changed & DATA:
-                self._make_data()
-            self._build()
-        except (ValueError, TypeError):
-            self.settings = old  # e.g. custom regression data switched to classification
+        if changed & DATA:
             self._make_data()
-            self._build()
-            raise
+        self._build()
         return "rebuilt"
 
     def reset(self):
@@ -238,8 +238,9 @@ class Engine:
         rate, l1 = self.settings.reg_rate, self.settings.regularization == "l1"
         Ws = [layer.params["W"] for layer in layers]
         before = [np.sign(W) for W in Ws] if l1 else None
-        for layer, W in zip(layers, Ws):
-            layer.grads["W"] += rate * (np.sign(W) if l1 else W)
+        # The penalty's gradient: sign(W) for L1 (kept for after the step), W itself for L2.
+        for layer, g in zip(layers, before if l1 else Ws):
+            layer.grads["W"] += rate * g
         self.optimizer.step()
         if l1:
             for W, sign in zip(Ws, before):

@@ -55,11 +55,12 @@ class Playground:
         self.epochs_per_frame = positive_int(epochs_per_frame, "epochs_per_frame")
         self.fps = positive_float(fps, "fps")
         self._task, self._syncing, self.frames = None, False, 0
+        self._shown_layers = self._shown_features = None  # nothing drawn yet
         self._build()
         for name in self._lesson.hidden_controls:
             self._boxes[name].layout.display = "none"
         self._sync_controls()
-        self._refresh(structure=True)
+        self._refresh()
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self):
@@ -193,18 +194,18 @@ class Playground:
     def _apply(self, **changes):
         """Pass a change to the engine; a refused one is shown and the controls put back."""
         try:
-            how = self.engine.update(**changes)
+            self.engine.update(**changes)
         except (ValueError, TypeError) as exc:
             self._sync_controls()
             self.message.value = _note(str(exc))
             return
         self._sync_controls()
-        self._refresh(structure=how == "rebuilt")
+        self._refresh()
 
     def _do(self, action):
         action()
         self._sync_controls()
-        self._refresh(structure=True)
+        self._refresh()
 
     def _sync_controls(self):
         """Every control shows the engine's current settings (without reacting to itself)."""
@@ -254,7 +255,6 @@ class Playground:
                 # Sleep at least a little: the kernel answers clicks while this task waits.
                 await asyncio.sleep(max(0.005, 1 / self.fps - (time.perf_counter() - start)))
         except Exception as exc:  # a task's error would otherwise vanish unseen
-            self.play.value = False
             self.message.value = _note(f"stopped: {type(exc).__name__}: {exc}")
         self.play.value = False
 
@@ -271,10 +271,17 @@ class Playground:
             widget.close()
 
     # -- drawing ----------------------------------------------------------------------------
-    def _refresh(self, structure):
-        if structure:
+    def _refresh(self):
+        # The layer columns and feature thumbnails are rebuilt only when what they show changed
+        # (the thumbnails span the data's square: your own data's differs from the built-in one).
+        s = self.engine.settings
+        features = (s.features, self.engine.data.extent)
+        if s.hidden_layers != self._shown_layers:
             self._layer_columns()
+            self._shown_layers = s.hidden_layers
+        if features != self._shown_features:
             self._draw_features()
+            self._shown_features = features
         self._draw()
 
     def _draw_features(self):
